@@ -1,0 +1,1 @@
+//! Domain types of callboard: phones, MAC addresses, lines and device identities.

@@ -1,0 +1,1 @@
+//! CSTA codec (placeholder, being written).

@@ -1,0 +1,1 @@
+//! Shared accept loop, TLS (rustls, ring) with self-signed certificate generation, connection limits and graceful shutdown.

@@ -1,0 +1,1 @@
+//! Persistence of callboard: enum Store over SQLite (and PostgreSQL), migrations, repositories.
