@@ -1,0 +1,144 @@
+//! Command-line interface: global options, sub-commands and their dispatch.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, EXAMPLE, Loaded};
+
+/// callboard — an open CTI and presence server for SIP desk phones.
+#[derive(Debug, Parser)]
+#[command(name = "callboard", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every sub-command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./callboard.toml when present, else built-in defaults).
+    #[arg(long, global = true, env = "CALLBOARD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory: database, generated TLS certificate.
+    #[arg(
+        long,
+        global = true,
+        env = "CALLBOARD_DATA_DIR",
+        value_name = "DIR",
+        default_value = "data"
+    )]
+    pub data_dir: PathBuf,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve,
+    /// The phone inventory.
+    #[command(subcommand)]
+    Phones(PhonesCommand),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `callboard phones …`
+#[derive(Debug, Subcommand)]
+pub enum PhonesCommand {
+    /// List the known phones.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Allow a phone to register (also commissions a pending or not yet seen phone).
+    Enable {
+        /// MAC address, 12 hex digits with or without `:`/`-`.
+        mac: String,
+    },
+    /// Refuse a phone; a connected one is disconnected within a second.
+    Disable {
+        /// MAC address, 12 hex digits with or without `:`/`-`.
+        mac: String,
+    },
+}
+
+/// `callboard config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Load and validate the configuration; print every problem.
+    Check,
+    /// Print a complete, commented configuration with the built-in defaults.
+    Example,
+}
+
+/// Output formats of listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// A JSON array for programs.
+    Json,
+}
+
+fn process_env() -> BTreeMap<String, String> {
+    std::env::vars().collect()
+}
+
+/// Loads the configuration or returns the printed list of problems as the error.
+pub fn load_config(path: Option<&Path>) -> anyhow::Result<Loaded> {
+    Config::load(path, &process_env()).map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let Cli { global, command } = cli;
+    match command {
+        Command::Config(ConfigCommand::Example) => {
+            print!("{EXAMPLE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(ConfigCommand::Check) => {
+            match Config::load(global.config.as_deref(), &process_env()) {
+                Ok(loaded) => {
+                    for warning in &loaded.warnings {
+                        println!("warning: {warning}");
+                    }
+                    match &loaded.file {
+                        Some(file) => println!("configuration OK ({})", file.display()),
+                        None => println!("configuration OK (built-in defaults)"),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprint!("{errors}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Serve => {
+            let loaded = load_config(global.config.as_deref())?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(crate::serve::serve(loaded, global.data_dir))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Phones(command) => {
+            let loaded = load_config(global.config.as_deref())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(crate::phones_cmd::run(command, &loaded.config, &global.data_dir))
+        }
+    }
+}

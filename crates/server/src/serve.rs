@@ -1,0 +1,158 @@
+//! `callboard serve`: opens the store, binds every configured listener, runs the phone link,
+//! and shuts down cleanly on SIGINT/SIGTERM (phones get a BYE, the inventory is flushed and
+//! every phone marked offline).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use callboard_core::Transport;
+use callboard_net::{CancellationToken, ListenerLimits, TlsFiles, load_or_generate_tls};
+use callboard_phones::{ListenerRole, PhoneLink, PhoneLinkSettings};
+use sip_proto::FramerLimits;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, Loaded};
+use crate::logging;
+use crate::phones_cmd::open_store;
+
+/// The phone link settings from `[sip]`.
+pub fn phone_link_settings(config: &Config) -> PhoneLinkSettings {
+    let sip = &config.sip;
+    let secs = |s: u32| Duration::from_secs(u64::from(s));
+    PhoneLinkSettings {
+        phone_password: sip.phone_password.clone(),
+        realm: sip.realm.clone(),
+        auto_commission: sip.auto_commission,
+        expires: secs(sip.expires),
+        keepalive: secs(sip.keepalive),
+        request_timeout: secs(sip.request_timeout),
+        idle_timeout: secs(sip.idle_timeout),
+        message_timeout: secs(sip.message_timeout),
+        limits: FramerLimits {
+            max_header_bytes: sip.max_header_bytes,
+            max_body_bytes: sip.max_body_bytes,
+        },
+        ..PhoneLinkSettings::default()
+    }
+}
+
+pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
+    let config = loaded.config;
+    let _log_guard = logging::init(&config.log, config.log_mac_filter())
+        .with_context(|| format!("setting up logging in `{}`", config.log.dir))?;
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        config = %loaded.file.as_ref().map_or_else(|| "built-in defaults".into(), |f| f.display().to_string()),
+        data_dir = %data_dir.display(),
+        "callboard starting"
+    );
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let store = open_store(&config, &data_dir).await?;
+    let shutdown = CancellationToken::new();
+    let link = PhoneLink::start(store.clone(), phone_link_settings(&config), shutdown.clone())
+        .await
+        .context("starting the phone link")?;
+
+    let sip = &config.sip;
+    let wan = (!sip.wan_address.is_empty()).then(|| sip.wan_address.clone());
+    let listeners = [
+        ("sip.tcp_listen", &sip.tcp_listen, Transport::Tcp, None),
+        ("sip.tls_listen", &sip.tls_listen, Transport::Tls, None),
+        ("sip.wan_tcp_listen", &sip.wan_tcp_listen, Transport::Tcp, wan.clone()),
+        ("sip.wan_tls_listen", &sip.wan_tls_listen, Transport::Tls, wan),
+    ];
+    let needs_tls = listeners
+        .iter()
+        .any(|(_, address, transport, _)| !address.is_empty() && *transport == Transport::Tls);
+    let tls = if needs_tls {
+        let configured = (!config.tls.cert.is_empty()).then(|| TlsFiles {
+            cert: config.tls.cert.clone().into(),
+            key: config.tls.key.clone().into(),
+        });
+        let (acceptor, files) = load_or_generate_tls(configured.as_ref(), &data_dir)
+            .context("setting up TLS ([tls] cert/key)")?;
+        tracing::info!(cert = %files.cert.display(), "TLS certificate loaded");
+        Some(acceptor)
+    } else {
+        None
+    };
+    let limits = ListenerLimits {
+        max_connections: sip.max_connections,
+        ..ListenerLimits::default()
+    };
+    let mut tasks = Vec::new();
+    for (key, address, transport, advertised) in listeners {
+        if address.is_empty() {
+            continue;
+        }
+        let listener = TcpListener::bind(address.as_str())
+            .await
+            .with_context(|| format!("cannot listen on {key} = {address}"))?;
+        let role = ListenerRole {
+            transport,
+            advertised,
+        };
+        let link = link.clone();
+        let token = shutdown.clone();
+        let acceptor = (transport == Transport::Tls).then(|| tls.clone()).flatten();
+        tasks.push(tokio::spawn(callboard_net::serve(
+            key,
+            listener,
+            acceptor,
+            limits.clone(),
+            shutdown.clone(),
+            move |connection| {
+                let link = link.clone();
+                let role = role.clone();
+                let token = token.clone();
+                async move { link.serve_connection(connection, role, token).await }
+            },
+        )));
+    }
+    if tasks.is_empty() {
+        tracing::warn!("no listener is enabled; phones cannot connect");
+    }
+
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    shutdown.cancel();
+    for task in tasks {
+        if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+            tracing::warn!("a listener did not stop within 5 s");
+        }
+    }
+    link.flush().await;
+    store.mark_all_phones_offline().await?;
+    store.close().await;
+    tracing::info!("callboard stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot watch SIGTERM");
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
