@@ -168,13 +168,18 @@ pub fn parse_xml_with(input: &[u8], limits: &ParseLimits) -> Result<XmlElement, 
             },
             Event::Text(t) => {
                 let content = t.xml10_content();
+                check_chars(&content)?;
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&content),
                     None => outside_text(&content, root.is_some())?,
                 }
             }
             Event::CData(c) => match stack.last_mut() {
-                Some(top) => top.text.push_str(&c.xml10_content()),
+                Some(top) => {
+                    let content = c.xml10_content();
+                    check_chars(&content)?;
+                    top.text.push_str(&content);
+                }
                 None => {
                     return Err(if root.is_some() {
                         DecodeError::TrailingContent
@@ -205,6 +210,17 @@ pub fn parse_xml_with(input: &[u8], limits: &ParseLimits) -> Result<XmlElement, 
         return Err(DecodeError::Truncated(stack.len()));
     }
     root.ok_or(DecodeError::NoRoot)
+}
+
+/// Rejects characters that XML 1.0 does not allow in documents.
+fn check_chars(content: &str) -> Result<(), DecodeError> {
+    match content.chars().find(|c| !is_xml_char(*c)) {
+        Some(ch) => Err(DecodeError::Malformed(format!(
+            "illegal character U+{:04X}",
+            ch as u32
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Whitespace is the only character data allowed outside the root.
@@ -260,6 +276,13 @@ fn open_element(
 ) -> Result<Open, DecodeError> {
     let qname = start.name();
     let (local, prefix) = qname.decompose();
+    let valid_prefix = prefix.is_none_or(|p| is_xml_name(p.into_inner()));
+    if !valid_prefix || !is_xml_name(local.into_inner()) {
+        return Err(DecodeError::Malformed(format!(
+            "invalid element name {:?}",
+            qname.into_inner().chars().take(64).collect::<String>()
+        )));
+    }
     let mut el = XmlElement::new(local.into_inner());
     let mut bindings = 0;
     for attr in start.attributes() {
@@ -362,7 +385,6 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
     };
     (first.is_alphabetic() || first == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && !name.to_ascii_lowercase().starts_with("xml")
 }
 
 /// Minimal XML writer producing compact documents.
@@ -508,6 +530,11 @@ mod tests {
             Err(DecodeError::UnknownEntity(_))
         ));
         assert!(parse_xml(b"<a>&#1;</a>").is_err());
+        assert!(parse_xml(b"<a>\x01</a>").is_err());
+        assert!(parse_xml("<a>\u{FFFF}</a>".as_bytes()).is_err());
+        assert!(parse_xml(b"<1a/>").is_err());
+        assert!(parse_xml(b"<a:-b/>").is_err());
+        assert!(parse_xml(b"<a><b c='\x01'/></a>").is_err());
         assert!(matches!(
             parse_xml(b"<a>\xff</a>"),
             Err(DecodeError::NotUtf8)
@@ -549,7 +576,8 @@ mod tests {
         assert!(!is_xml_name("1a"));
         assert!(!is_xml_name("a b"));
         assert!(!is_xml_name("a:b"));
-        assert!(!is_xml_name("xmlFoo"));
+        assert!(is_xml_name("äö"));
+        assert!(!is_xml_name("-a"));
     }
 
     #[test]

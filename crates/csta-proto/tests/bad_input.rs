@@ -140,7 +140,8 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         if let Ok(d) = decode(&bytes) {
             let xml = encode(&d.message, d.edition.unwrap_or_default());
-            prop_assert!(decode(xml.as_bytes()).is_ok());
+            let again = decode(xml.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(again.message, d.message);
         }
     }
 
@@ -163,7 +164,8 @@ proptest! {
         for input in [&bytes[..], &bytes[..end]] {
             if let Ok(d) = decode(input) {
                 let xml = encode(&d.message, Edition::Ed5);
-                prop_assert!(decode(xml.as_bytes()).is_ok(), "{}", xml);
+                let again = decode(xml.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {xml}")))?;
+                prop_assert_eq!(again.message, d.message, "{}", xml);
             }
         }
     }

@@ -1,0 +1,91 @@
+//! The command line as an operator uses it: version, config example/check with per-key errors
+//! and non-zero exit, and the inventory commands without a running server.
+
+use std::process::{Command, Output};
+
+fn callboard(args: &[&str], env: &[(&str, &str)], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CALLBOARD_CONFIG")
+        .env_remove("CALLBOARD_DATA_DIR")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn version_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callboard(&["--version"], &[], dir.path());
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout).trim(), format!("callboard {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn the_printed_example_is_a_valid_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callboard(&["config", "example"], &[], dir.path());
+    assert!(out.status.success());
+    let example = text(&out.stdout);
+    assert!(example.contains("[sip]") && example.contains("tcp_listen = \"0.0.0.0:5060\""));
+    std::fs::write(dir.path().join("callboard.toml"), &example).unwrap();
+    let out = callboard(&["config", "check"], &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("configuration OK (callboard.toml)"));
+    assert!(text(&out.stdout).contains("sip.phone_password is not set"));
+}
+
+#[test]
+fn config_check_names_every_bad_key_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "[sip]\nexpires = \"never\"\ntcp_listen = \"nowhere\"\n[log]\nlevel = \"shouting\"\n").unwrap();
+    let out = callboard(
+        &["config", "check", "--config", file.to_str().unwrap()],
+        &[("CALLBOARD_SIP__KEEPALIVE", "often")],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("sip.expires"), "{err}");
+    assert!(err.contains("sip.keepalive") && err.contains("CALLBOARD_SIP__KEEPALIVE"), "{err}");
+    // serve refuses the same configuration with the same messages.
+    let out = callboard(&["serve", "--config", file.to_str().unwrap()], &[], dir.path());
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("sip.expires"));
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callboard(&["config", "check", "--config", "nope.toml"], &[], dir.path());
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("nope.toml does not exist"));
+}
+
+#[test]
+fn phones_can_be_commissioned_before_they_ever_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = callboard(&["phones", "list", "--data-dir", data], &[], dir.path());
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("no phones known yet"));
+    let out = callboard(&["phones", "enable", "aa:bb:cc:dd:ee:ff", "--data-dir", data], &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = callboard(&["phones", "list", "--format", "json", "--data-dir", data], &[], dir.path());
+    let phones: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(phones[0]["mac"], "AABBCCDDEEFF");
+    assert_eq!(phones[0]["status"], "offline");
+    for key in ["vendor", "model", "last_address", "identities", "last_registration"] {
+        assert!(phones[0].get(key).is_some(), "{key} missing");
+    }
+    let out = callboard(&["phones", "disable", "not-a-mac", "--data-dir", data], &[], dir.path());
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("not a MAC address"));
+}
