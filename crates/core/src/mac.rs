@@ -84,7 +84,14 @@ mod tests {
 
     #[test]
     fn rejects_wrong_lengths_and_characters() {
-        for text in ["", "000413a1b2c", "000413a1b2c3d", "00041xa1b2c3", "alice", "00:04:13:a1:b2:c3:d4"] {
+        for text in [
+            "",
+            "000413a1b2c",
+            "000413a1b2c3d",
+            "00041xa1b2c3",
+            "alice",
+            "00:04:13:a1:b2:c3:d4",
+        ] {
             assert!(text.parse::<Mac>().is_err(), "{text}");
         }
     }

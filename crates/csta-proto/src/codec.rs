@@ -87,7 +87,9 @@ impl<T: XmlValue + ListItem> Field for Vec<T> {
 }
 
 /// Reads every `T::ITEM` child of `list`.
-pub(crate) fn decode_items<T: XmlValue + ListItem>(list: &XmlElement) -> Result<Vec<T>, DecodeError> {
+pub(crate) fn decode_items<T: XmlValue + ListItem>(
+    list: &XmlElement,
+) -> Result<Vec<T>, DecodeError> {
     list.children_named(T::ITEM).map(T::decode).collect()
 }
 

@@ -91,11 +91,12 @@ impl FrameDecoder {
         };
         let mut header_bytes = [0u8; HEADER_LEN];
         header_bytes.copy_from_slice(header);
-        let frame_type = u16::from_be_bytes([header_bytes[0], header_bytes[1]]);
+        let [t0, t1, l0, l1, d0, d1, d2, d3] = header_bytes;
+        let frame_type = u16::from_be_bytes([t0, t1]);
         if frame_type != 0 {
             return Err(FrameError::BadFrameType(frame_type));
         }
-        let length = usize::from(u16::from_be_bytes([header_bytes[2], header_bytes[3]]));
+        let length = usize::from(u16::from_be_bytes([l0, l1]));
         if length < HEADER_LEN {
             return Err(FrameError::LengthTooSmall(length));
         }
@@ -105,7 +106,7 @@ impl FrameDecoder {
                 limit: self.max_frame,
             });
         }
-        let digits = [header_bytes[4], header_bytes[5], header_bytes[6], header_bytes[7]];
+        let digits = [d0, d1, d2, d3];
         let invoke_id = parse_invoke_id(digits)?;
         if buf.len() < length {
             buf.reserve(length - buf.len());

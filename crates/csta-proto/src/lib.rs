@@ -33,12 +33,14 @@ mod system;
 mod types;
 mod xml;
 
-pub use edition::{Edition, ParseEditionError, SESSION_NAMESPACE, detect_edition};
 pub use call_control::*;
+pub use edition::{Edition, ParseEditionError, SESSION_NAMESPACE, detect_edition};
 pub use error::{DecodeError, FrameError};
 pub use events::*;
 pub use features::*;
-pub use frame::{CstaFrame, DEFAULT_MAX_FRAME, EVENT_INVOKE_ID, FrameDecoder, HEADER_LEN, encode_frame};
+pub use frame::{
+    CstaFrame, DEFAULT_MAX_FRAME, EVENT_INVOKE_ID, FrameDecoder, HEADER_LEN, encode_frame,
+};
 pub use message::{CstaMessage, Decoded, decode, decode_with, encode};
 pub use monitor::*;
 pub use session::*;

@@ -21,13 +21,20 @@ fn non_xml_and_truncated() {
         b"<?xml version=\"1.0\"?>",
         b"\x00\x00\x03\xeb9999<?xml version=\"1.0\"?><a/>",
     ] {
-        assert!(decode(input).is_err(), "accepted {:?}", String::from_utf8_lossy(input));
+        assert!(
+            decode(input).is_err(),
+            "accepted {:?}",
+            String::from_utf8_lossy(input)
+        );
     }
 }
 
 #[test]
 fn trailing_garbage_and_second_root() {
-    assert_eq!(decode(b"<MonitorStopResponse/>x").unwrap_err(), DecodeError::TrailingContent);
+    assert_eq!(
+        decode(b"<MonitorStopResponse/>x").unwrap_err(),
+        DecodeError::TrailingContent
+    );
     assert_eq!(
         decode(b"<MonitorStopResponse/><MonitorStopResponse/>").unwrap_err(),
         DecodeError::TrailingContent
@@ -37,11 +44,25 @@ fn trailing_garbage_and_second_root() {
 
 #[test]
 fn too_deep() {
-    let deep = format!("<MakeCall>{}{}</MakeCall>", "<a>".repeat(40), "</a>".repeat(40));
-    assert_eq!(decode(deep.as_bytes()).unwrap_err(), DecodeError::TooDeep(DEFAULT_MAX_DEPTH));
-    let limits = ParseLimits { max_depth: 64, ..ParseLimits::default() };
+    let deep = format!(
+        "<MakeCall>{}{}</MakeCall>",
+        "<a>".repeat(40),
+        "</a>".repeat(40)
+    );
+    assert_eq!(
+        decode(deep.as_bytes()).unwrap_err(),
+        DecodeError::TooDeep(DEFAULT_MAX_DEPTH)
+    );
+    let limits = ParseLimits {
+        max_depth: 64,
+        ..ParseLimits::default()
+    };
     assert!(decode_with(deep.as_bytes(), &limits).is_err()); // missing callingDevice
-    let ok = format!("<MonitorStopResponse>{}{}</MonitorStopResponse>", "<a>".repeat(40), "</a>".repeat(40));
+    let ok = format!(
+        "<MonitorStopResponse>{}{}</MonitorStopResponse>",
+        "<a>".repeat(40),
+        "</a>".repeat(40)
+    );
     assert!(decode_with(ok.as_bytes(), &limits).is_ok());
 }
 
@@ -49,8 +70,14 @@ fn too_deep() {
 fn too_big() {
     let body = "x".repeat(DEFAULT_MAX_INPUT);
     let doc = format!("<MakeCall><callingDevice>{body}</callingDevice></MakeCall>");
-    assert!(matches!(decode(doc.as_bytes()), Err(DecodeError::TooLarge { .. })));
-    let limits = ParseLimits { max_input: 200_000, ..ParseLimits::default() };
+    assert!(matches!(
+        decode(doc.as_bytes()),
+        Err(DecodeError::TooLarge { .. })
+    ));
+    let limits = ParseLimits {
+        max_input: 200_000,
+        ..ParseLimits::default()
+    };
     assert!(decode_with(doc.as_bytes(), &limits).is_err()); // still lacks calledDirectoryNumber
 }
 
@@ -70,13 +97,18 @@ fn dtd_and_entities_refused() {
     let d = decode(b"<MonitorStop><monitorCrossRefID>&lt;&amp;&gt;&quot;&apos;&#65;&#x42;</monitorCrossRefID></MonitorStop>")
         .unwrap();
     assert_eq!(d.message.name(), "MonitorStop");
-    let CstaMessage::MonitorStop(m) = d.message else { panic!() };
+    let CstaMessage::MonitorStop(m) = d.message else {
+        panic!()
+    };
     assert_eq!(m.monitor_cross_ref_id, "<&>\"'AB");
 }
 
 #[test]
 fn not_utf8() {
-    assert_eq!(decode(b"<MonitorStop>\xc3\x28</MonitorStop>").unwrap_err(), DecodeError::NotUtf8);
+    assert_eq!(
+        decode(b"<MonitorStop>\xc3\x28</MonitorStop>").unwrap_err(),
+        DecodeError::NotUtf8
+    );
     // A UTF-8 byte order mark is skipped.
     assert!(decode(b"\xEF\xBB\xBF<MonitorStopResponse/>").is_ok());
 }
@@ -86,20 +118,39 @@ fn wrong_types() {
     // Required boolean with garbage: error naming the element.
     let err = decode(b"<GetDoNotDisturbResponse><doNotDisturbOn>maybe</doNotDisturbOn></GetDoNotDisturbResponse>")
         .unwrap_err();
-    assert_eq!(err, DecodeError::InvalidValue { element: "doNotDisturbOn".into(), value: "maybe".into() });
+    assert_eq!(
+        err,
+        DecodeError::InvalidValue {
+            element: "doNotDisturbOn".into(),
+            value: "maybe".into()
+        }
+    );
     // xs:boolean numerals.
-    let d = decode(b"<GetDoNotDisturbResponse><doNotDisturbOn>1</doNotDisturbOn></GetDoNotDisturbResponse>").unwrap();
-    assert_eq!(d.message, GetDoNotDisturbResponse { do_not_disturb_on: true }.into());
+    let d = decode(
+        b"<GetDoNotDisturbResponse><doNotDisturbOn>1</doNotDisturbOn></GetDoNotDisturbResponse>",
+    )
+    .unwrap();
+    assert_eq!(
+        d.message,
+        GetDoNotDisturbResponse {
+            do_not_disturb_on: true
+        }
+        .into()
+    );
     // Optional number with garbage: dropped.
     let d = decode(b"<ForwardingEvent><monitorCrossRefID>1</monitorCrossRefID><device>201</device><forwardStatus>true</forwardStatus><ringCount>-3</ringCount></ForwardingEvent>")
         .unwrap();
-    let CstaMessage::ForwardingEvent(f) = d.message else { panic!() };
+    let CstaMessage::ForwardingEvent(f) = d.message else {
+        panic!()
+    };
     assert_eq!(f.ring_count, None);
     assert_eq!(f.device, Party::device("201"));
     // Unknown enum values are kept verbatim.
     let d = decode(b"<ConnectionClearedEvent><monitorCrossRefID>1</monitorCrossRefID><droppedConnection><callID>1</callID></droppedConnection><cause>vendorSpecial</cause></ConnectionClearedEvent>")
         .unwrap();
-    let CstaMessage::ConnectionClearedEvent(e) = d.message else { panic!() };
+    let CstaMessage::ConnectionClearedEvent(e) = d.message else {
+        panic!()
+    };
     assert_eq!(e.cause, Some(EventCause::Other("vendorSpecial".into())));
     assert_eq!(e.releasing_device, Party::NotKnown);
     assert_eq!(e.local_connection_info, None);
@@ -121,7 +172,12 @@ fn missing_required_fields() {
 fn unknown_root_is_not_an_error() {
     let d = decode(br#"<csta:GetCSTAFeatures xmlns:csta="http://www.ecma-international.org/standards/ecma-323/csta/ed4"/>"#)
         .unwrap();
-    assert_eq!(d.message, CstaMessage::Unknown { name: "GetCSTAFeatures".into() });
+    assert_eq!(
+        d.message,
+        CstaMessage::Unknown {
+            name: "GetCSTAFeatures".into()
+        }
+    );
     assert_eq!(d.edition, Some(Edition::Ed4));
 }
 

@@ -18,7 +18,10 @@ fn xml_name() -> impl Strategy<Value = String> {
 
 fn device_id() -> BoxedStrategy<DeviceId> {
     (text(), of(text()))
-        .prop_map(|(value, type_of_number)| DeviceId { value, type_of_number })
+        .prop_map(|(value, type_of_number)| DeviceId {
+            value,
+            type_of_number,
+        })
         .boxed()
 }
 
@@ -106,19 +109,25 @@ fn sf_devices() -> BoxedStrategy<Vec<SwitchingFunctionDevice>> {
 fn csta_error() -> BoxedStrategy<CstaError> {
     let cat = prop_oneof![
         proptest::sample::select(ErrorCategory::KNOWN.to_vec()),
-        xml_name().prop_filter_map("known category", |s| match ErrorCategory::from(s.as_str()) {
-            c @ ErrorCategory::Other(_) => Some(c),
-            _ => None,
+        xml_name().prop_filter_map("known category", |s| {
+            match ErrorCategory::from(s.as_str()) {
+                c @ ErrorCategory::Other(_) => Some(c),
+                _ => None,
+            }
         }),
     ];
-    (cat, text()).prop_map(|(category, value)| CstaError { category, value }).boxed()
+    (cat, text())
+        .prop_map(|(category, value)| CstaError { category, value })
+        .boxed()
 }
 
 fn session_error() -> BoxedStrategy<Option<SessionErrorCode>> {
-    of((of(text()), of(text())).prop_map(|(d, i)| SessionErrorCode {
-        defined_error: d,
-        implementation_specific: i,
-    }))
+    of(
+        (of(text()), of(text())).prop_map(|(d, i)| SessionErrorCode {
+            defined_error: d,
+            implementation_specific: i,
+        }),
+    )
     .boxed()
 }
 
@@ -126,15 +135,22 @@ fn system_msgs() -> BoxedStrategy<CstaMessage> {
     let status = enum_strategy!(SystemStatus);
     prop_oneof![
         Just(RequestSystemStatus {}.into()),
-        status.clone().prop_map(|s| RequestSystemStatusResponse { system_status: s }.into()),
+        status
+            .clone()
+            .prop_map(|s| RequestSystemStatusResponse { system_status: s }.into()),
         (status, of(text())).prop_map(|(s, id)| SystemStatusMessage {
             system_status: s,
             sys_stat_register_id: id
         }
         .into()),
         Just(SystemStatusResponse {}.into()),
-        (of(any::<bool>()), of(any::<bool>()), of(any::<bool>()), of(any::<bool>())).prop_map(
-            |(a, b, c, d)| SystemRegister {
+        (
+            of(any::<bool>()),
+            of(any::<bool>()),
+            of(any::<bool>()),
+            of(any::<bool>())
+        )
+            .prop_map(|(a, b, c, d)| SystemRegister {
                 request_types: RequestTypes {
                     system_status: a,
                     request_system_status: b,
@@ -142,28 +158,40 @@ fn system_msgs() -> BoxedStrategy<CstaMessage> {
                     switching_function_devices_changed: d,
                 },
             }
-            .into()
-        ),
-        text().prop_map(|id| SystemRegisterResponse { sys_stat_register_id: id }.into()),
-        text().prop_map(|id| SystemRegisterCancel { sys_stat_register_id: id }.into()),
+            .into()),
+        text().prop_map(|id| SystemRegisterResponse {
+            sys_stat_register_id: id
+        }
+        .into()),
+        text().prop_map(|id| SystemRegisterCancel {
+            sys_stat_register_id: id
+        }
+        .into()),
         Just(SystemRegisterCancelResponse {}.into()),
-        text().prop_map(|id| SystemRegisterAbort { sys_stat_register_id: id }.into()),
+        text().prop_map(|id| SystemRegisterAbort {
+            sys_stat_register_id: id
+        }
+        .into()),
         (of(device_id()), of(category())).prop_map(|(d, c)| GetSwitchingFunctionDevices {
             requested_device_id: d,
             requested_device_category: c
         }
         .into()),
-        of(text()).prop_map(|id| GetSwitchingFunctionDevicesResponse { service_cross_ref_id: id }
-            .into()),
-        (text(), of(any::<u32>()), of(any::<bool>()), sf_devices()).prop_map(|(id, seg, last, l)| {
-            SwitchingFunctionDevices {
-                service_cross_ref_id: id,
-                segment_id: seg,
-                last_segment: last,
-                device_list: l,
+        of(text()).prop_map(|id| GetSwitchingFunctionDevicesResponse {
+            service_cross_ref_id: id
+        }
+        .into()),
+        (text(), of(any::<u32>()), of(any::<bool>()), sf_devices()).prop_map(
+            |(id, seg, last, l)| {
+                SwitchingFunctionDevices {
+                    service_cross_ref_id: id,
+                    segment_id: seg,
+                    last_segment: last,
+                    device_list: l,
+                }
+                .into()
             }
-            .into()
-        }),
+        ),
         (of(text()), sf_devices()).prop_map(|(id, l)| SwitchingFunctionDevicesChanged {
             sys_stat_register_id: id,
             device_list: l
@@ -181,19 +209,28 @@ fn system_msgs() -> BoxedStrategy<CstaMessage> {
             of(any::<u32>()),
             of(any::<u32>())
         )
-            .prop_map(|(c, s, h, a, m1, m2, m3, m4)| GetLogicalDeviceInformationResponse {
-                device_category: c,
-                short_form_device_id: s,
-                has_physical_element: h,
-                appearance_addressable: a,
-                max_active_calls: m1,
-                max_held_calls: m2,
-                max_fwd_settings: m3,
-                max_devices_in_conf: m4,
-            }
-            .into()),
+            .prop_map(
+                |(c, s, h, a, m1, m2, m3, m4)| GetLogicalDeviceInformationResponse {
+                    device_category: c,
+                    short_form_device_id: s,
+                    has_physical_element: h,
+                    appearance_addressable: a,
+                    max_active_calls: m1,
+                    max_held_calls: m2,
+                    max_fwd_settings: m3,
+                    max_devices_in_conf: m4,
+                }
+                .into()
+            ),
         device_id().prop_map(|d| GetPhysicalDeviceInformation { device: d }.into()),
-        (of(category()), of(text()), of(any::<u32>()), of(any::<u32>()), of(any::<u32>()), of(any::<u32>()))
+        (
+            of(category()),
+            of(text()),
+            of(any::<u32>()),
+            of(any::<u32>()),
+            of(any::<u32>()),
+            of(any::<u32>())
+        )
             .prop_map(|(c, n, a, b, l, r)| GetPhysicalDeviceInformationResponse {
                 device_category: c,
                 device_model_name: n,
@@ -215,7 +252,9 @@ fn monitor_and_snapshot_msgs() -> BoxedStrategy<CstaMessage> {
     let dev_info = vec(
         (conn(), of(vec(lcs(), 0..3))).prop_map(|(c, s)| SnapshotDeviceResponseInfo {
             connection_identifier: c,
-            local_call_state: s.map(|v| LocalCallState { compound_call_state: v }),
+            local_call_state: s.map(|v| LocalCallState {
+                compound_call_state: v,
+            }),
         }),
         0..3,
     );
@@ -238,20 +277,29 @@ fn monitor_and_snapshot_msgs() -> BoxedStrategy<CstaMessage> {
             monitor_existing_calls: e
         }
         .into()),
-        text().prop_map(|id| MonitorStop { monitor_cross_ref_id: id }.into()),
+        text().prop_map(|id| MonitorStop {
+            monitor_cross_ref_id: id
+        }
+        .into()),
         Just(MonitorStopResponse {}.into()),
         device_id().prop_map(|d| SnapshotDevice { snapshot_object: d }.into()),
         prop_oneof![
             text().prop_map(SnapshotData::ServiceCrossRefId),
             dev_info.prop_map(SnapshotData::Data)
         ]
-        .prop_map(|d| SnapshotDeviceResponse { cross_ref_id_or_snapshot_data: d }.into()),
+        .prop_map(|d| SnapshotDeviceResponse {
+            cross_ref_id_or_snapshot_data: d
+        }
+        .into()),
         conn().prop_map(|c| SnapshotCall { snapshot_object: c }.into()),
         prop_oneof![
             text().prop_map(SnapshotData::ServiceCrossRefId),
             call_info.prop_map(SnapshotData::Data)
         ]
-        .prop_map(|d| SnapshotCallResponse { cross_ref_id_or_snapshot_data: d }.into()),
+        .prop_map(|d| SnapshotCallResponse {
+            cross_ref_id_or_snapshot_data: d
+        }
+        .into()),
     ]
     .boxed()
 }
@@ -259,10 +307,18 @@ fn monitor_and_snapshot_msgs() -> BoxedStrategy<CstaMessage> {
 fn call_control_msgs() -> BoxedStrategy<CstaMessage> {
     prop_oneof![
         (device_id(), device_id(), of(enum_strategy!(AutoOriginate))).prop_map(|(a, b, o)| {
-            MakeCall { calling_device: a, called_directory_number: b, auto_originate: o }.into()
+            MakeCall {
+                calling_device: a,
+                called_directory_number: b,
+                auto_originate: o,
+            }
+            .into()
         }),
         conn().prop_map(|c| MakeCallResponse { calling_device: c }.into()),
-        conn().prop_map(|c| AnswerCall { call_to_be_answered: c }.into()),
+        conn().prop_map(|c| AnswerCall {
+            call_to_be_answered: c
+        }
+        .into()),
         Just(AnswerCallResponse {}.into()),
         (conn(), of(cause())).prop_map(|(c, r)| ClearConnection {
             connection_to_be_cleared: c,
@@ -276,26 +332,50 @@ fn call_control_msgs() -> BoxedStrategy<CstaMessage> {
         }
         .into()),
         Just(HoldCallResponse {}.into()),
-        conn().prop_map(|c| RetrieveCall { call_to_be_retrieved: c }.into()),
+        conn().prop_map(|c| RetrieveCall {
+            call_to_be_retrieved: c
+        }
+        .into()),
         Just(RetrieveCallResponse {}.into()),
-        (conn(), conn()).prop_map(|(h, a)| AlternateCall { held_call: h, active_call: a }.into()),
+        (conn(), conn()).prop_map(|(h, a)| AlternateCall {
+            held_call: h,
+            active_call: a
+        }
+        .into()),
         Just(AlternateCallResponse {}.into()),
-        (conn(), conn()).prop_map(|(a, h)| ReconnectCall { active_call: a, held_call: h }.into()),
+        (conn(), conn()).prop_map(|(a, h)| ReconnectCall {
+            active_call: a,
+            held_call: h
+        }
+        .into()),
         Just(ReconnectCallResponse {}.into()),
-        (conn(), conn()).prop_map(|(h, a)| ConferenceCall { held_call: h, active_call: a }.into()),
+        (conn(), conn()).prop_map(|(h, a)| ConferenceCall {
+            held_call: h,
+            active_call: a
+        }
+        .into()),
         (conn(), conn_list()).prop_map(|(c, l)| ConferenceCallResponse {
             conference_call: c,
             connections: l
         }
         .into()),
-        (conn(), conn()).prop_map(|(h, a)| TransferCall { held_call: h, active_call: a }.into()),
+        (conn(), conn()).prop_map(|(h, a)| TransferCall {
+            held_call: h,
+            active_call: a
+        }
+        .into()),
         (conn(), conn_list()).prop_map(|(c, l)| TransferCallResponse {
             transferred_call: c,
             connections: l
         }
         .into()),
         (conn(), device_id(), of(enum_strategy!(ConsultOptions))).prop_map(|(c, d, o)| {
-            ConsultationCall { existing_call: c, consulted_device: d, consult_options: o }.into()
+            ConsultationCall {
+                existing_call: c,
+                consulted_device: d,
+                consult_options: o,
+            }
+            .into()
         }),
         conn().prop_map(|c| ConsultationCallResponse { initiated_call: c }.into()),
         (conn(), device_id()).prop_map(|(c, d)| SingleStepTransferCall {
@@ -303,10 +383,17 @@ fn call_control_msgs() -> BoxedStrategy<CstaMessage> {
             transferred_to: d
         }
         .into()),
-        conn().prop_map(|c| SingleStepTransferCallResponse { transferred_call: c }.into()),
+        conn().prop_map(|c| SingleStepTransferCallResponse {
+            transferred_call: c
+        }
+        .into()),
         (conn(), device_id(), of(enum_strategy!(ParticipationType))).prop_map(|(c, d, p)| {
-            SingleStepConferenceCall { active_call: c, device_to_join: d, participation_type: p }
-                .into()
+            SingleStepConferenceCall {
+                active_call: c,
+                device_to_join: d,
+                participation_type: p,
+            }
+            .into()
         }),
         (conn(), conn_list()).prop_map(|(c, l)| SingleStepConferenceCallResponse {
             conferenced_call: c,
@@ -342,7 +429,13 @@ fn call_control_msgs() -> BoxedStrategy<CstaMessage> {
 }
 
 fn feature_msgs() -> BoxedStrategy<CstaMessage> {
-    let fwd_item = (fwd_type(), any::<bool>(), of(device_id()), of(any::<u32>()), of(any::<u32>()))
+    let fwd_item = (
+        fwd_type(),
+        any::<bool>(),
+        of(device_id()),
+        of(any::<u32>()),
+        of(any::<u32>()),
+    )
         .prop_map(|(t, s, dn, rc, rd)| ForwardListItem {
             forwarding_type: t,
             forward_status: s,
@@ -352,7 +445,10 @@ fn feature_msgs() -> BoxedStrategy<CstaMessage> {
         });
     prop_oneof![
         device_id().prop_map(|d| GetDoNotDisturb { device: d }.into()),
-        any::<bool>().prop_map(|b| GetDoNotDisturbResponse { do_not_disturb_on: b }.into()),
+        any::<bool>().prop_map(|b| GetDoNotDisturbResponse {
+            do_not_disturb_on: b
+        }
+        .into()),
         (device_id(), any::<bool>()).prop_map(|(d, b)| SetDoNotDisturb {
             device: d,
             do_not_disturb_on: b
@@ -361,7 +457,14 @@ fn feature_msgs() -> BoxedStrategy<CstaMessage> {
         Just(SetDoNotDisturbResponse {}.into()),
         device_id().prop_map(|d| GetForwarding { device: d }.into()),
         vec(fwd_item, 0..3).prop_map(|l| GetForwardingResponse { forwarding_list: l }.into()),
-        (device_id(), fwd_type(), any::<bool>(), of(device_id()), of(any::<u32>()), of(any::<u32>()))
+        (
+            device_id(),
+            fwd_type(),
+            any::<bool>(),
+            of(device_id()),
+            of(any::<u32>()),
+            of(any::<u32>())
+        )
             .prop_map(|(d, t, a, dn, rc, rd)| SetForwarding {
                 device: d,
                 forwarding_type: t,
@@ -373,8 +476,10 @@ fn feature_msgs() -> BoxedStrategy<CstaMessage> {
             .into()),
         Just(SetForwardingResponse {}.into()),
         device_id().prop_map(|d| GetMessageWaitingIndicator { device: d }.into()),
-        any::<bool>().prop_map(|b| GetMessageWaitingIndicatorResponse { message_waiting_on: b }
-            .into()),
+        any::<bool>().prop_map(|b| GetMessageWaitingIndicatorResponse {
+            message_waiting_on: b
+        }
+        .into()),
         (device_id(), any::<bool>()).prop_map(|(d, b)| SetMessageWaitingIndicator {
             device: d,
             message_waiting_on: b
@@ -410,8 +515,14 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
             }
             .into()
         }),
-        (text(), conn(), (party(), party(), party(), party()), lcs(), cause()).prop_map(
-            |(m, c, (p1, p2, p3, p4), l, k)| DeliveredEvent {
+        (
+            text(),
+            conn(),
+            (party(), party(), party(), party()),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, (p1, p2, p3, p4), l, k)| DeliveredEvent {
                 monitor_cross_ref_id: m,
                 connection: c,
                 alerting_device: p1,
@@ -421,10 +532,15 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), (party(), party(), party(), party()), lcs(), cause()).prop_map(
-            |(m, c, (p1, p2, p3, p4), l, k)| OfferedEvent {
+            .into()),
+        (
+            text(),
+            conn(),
+            (party(), party(), party(), party()),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, (p1, p2, p3, p4), l, k)| OfferedEvent {
                 monitor_cross_ref_id: m,
                 offered_connection: c,
                 offered_device: p1,
@@ -434,10 +550,15 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), (party(), party(), party(), party()), lcs(), cause()).prop_map(
-            |(m, c, (p1, p2, p3, p4), l, k)| EstablishedEvent {
+            .into()),
+        (
+            text(),
+            conn(),
+            (party(), party(), party(), party()),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, (p1, p2, p3, p4), l, k)| EstablishedEvent {
                 monitor_cross_ref_id: m,
                 established_connection: c,
                 answering_device: p1,
@@ -447,8 +568,7 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
+            .into()),
         (text(), conn(), party(), lcs(), cause()).prop_map(|(m, c, p, l, k)| HeldEvent {
             monitor_cross_ref_id: m,
             held_connection: c,
@@ -465,8 +585,17 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
             cause: k,
         }
         .into()),
-        (text(), conn(), of(conn()), party(), party(), conn_list(), lcs(), cause()).prop_map(
-            |(m, c1, c2, p1, p2, list, l, k)| ConferencedEvent {
+        (
+            text(),
+            conn(),
+            of(conn()),
+            party(),
+            party(),
+            conn_list(),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c1, c2, p1, p2, list, l, k)| ConferencedEvent {
                 monitor_cross_ref_id: m,
                 primary_old_call: c1,
                 secondary_old_call: c2,
@@ -476,10 +605,18 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), of(conn()), party(), party(), conn_list(), lcs(), cause()).prop_map(
-            |(m, c1, c2, p1, p2, list, l, k)| TransferredEvent {
+            .into()),
+        (
+            text(),
+            conn(),
+            of(conn()),
+            party(),
+            party(),
+            conn_list(),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c1, c2, p1, p2, list, l, k)| TransferredEvent {
                 monitor_cross_ref_id: m,
                 primary_old_call: c1,
                 secondary_old_call: c2,
@@ -489,9 +626,14 @@ fn call_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), (party(), party(), of(party()), of(party()), party()), lcs(), cause())
+            .into()),
+        (
+            text(),
+            conn(),
+            (party(), party(), of(party()), of(party()), party()),
+            lcs(),
+            cause()
+        )
             .prop_map(|(m, c, (p1, p2, p3, p4, p5), l, k)| DivertedEvent {
                 monitor_cross_ref_id: m,
                 connection: c,
@@ -528,8 +670,14 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
     let lcs = || of(lcs());
     let cause = || of(cause());
     prop_oneof![
-        (text(), conn(), (party(), party(), party(), party()), lcs(), cause()).prop_map(
-            |(m, c, (p1, p2, p3, p4), l, k)| FailedEvent {
+        (
+            text(),
+            conn(),
+            (party(), party(), party(), party()),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, (p1, p2, p3, p4), l, k)| FailedEvent {
                 monitor_cross_ref_id: m,
                 failed_connection: c,
                 failing_device: p1,
@@ -539,10 +687,15 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), (party(), party(), party(), party()), lcs(), cause()).prop_map(
-            |(m, c, (p1, p2, p3, p4), l, k)| NetworkReachedEvent {
+            .into()),
+        (
+            text(),
+            conn(),
+            (party(), party(), party(), party()),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, (p1, p2, p3, p4), l, k)| NetworkReachedEvent {
                 monitor_cross_ref_id: m,
                 outbound_connection: c,
                 network_interface_used: p1,
@@ -552,10 +705,17 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
-        (text(), conn(), party(), party(), of((of(text()), of(text()))), lcs(), cause()).prop_map(
-            |(m, c, p1, p2, pi, l, k)| NetworkCapabilitiesChangedEvent {
+            .into()),
+        (
+            text(),
+            conn(),
+            party(),
+            party(),
+            of((of(text()), of(text()))),
+            lcs(),
+            cause()
+        )
+            .prop_map(|(m, c, p1, p2, pi, l, k)| NetworkCapabilitiesChangedEvent {
                 monitor_cross_ref_id: m,
                 outbound_connection: c,
                 network_interface_used: p1,
@@ -567,8 +727,7 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
                 local_connection_info: l,
                 cause: k,
             }
-            .into()
-        ),
+            .into()),
         (
             text(),
             conn(),
@@ -613,7 +772,15 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
             do_not_disturb_on: b
         }
         .into()),
-        (text(), party(), of(fwd_type()), any::<bool>(), of(device_id()), of(any::<u32>()), of(any::<u32>()))
+        (
+            text(),
+            party(),
+            of(fwd_type()),
+            any::<bool>(),
+            of(device_id()),
+            of(any::<u32>()),
+            of(any::<u32>())
+        )
             .prop_map(|(m, p, t, s, to, rc, rd)| ForwardingEvent {
                 monitor_cross_ref_id: m,
                 device: p,
@@ -650,15 +817,20 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
 }
 
 fn session_msgs() -> BoxedStrategy<CstaMessage> {
-    let login = of((of(text()), of(text())).prop_map(|(u, p)| SessionLoginInfo {
-        user_name: u,
-        password: p,
-    }));
+    let login = of(
+        (of(text()), of(text())).prop_map(|(u, p)| SessionLoginInfo {
+            user_name: u,
+            password: p,
+        }),
+    );
     let version = || text().prop_map(ProtocolVersion);
     prop_oneof![
         (text(), login, vec(version(), 0..3), of(any::<u32>())).prop_map(|(id, l, v, d)| {
             StartApplicationSession {
-                application_info: ApplicationInfo { application_id: id, application_specific_info: l },
+                application_info: ApplicationInfo {
+                    application_id: id,
+                    application_specific_info: l,
+                },
                 requested_protocol_versions: v,
                 requested_session_duration: d,
             }
@@ -682,7 +854,8 @@ fn session_msgs() -> BoxedStrategy<CstaMessage> {
             actual_session_duration: d
         }
         .into()),
-        session_error().prop_map(|e| ResetApplicationSessionTimerNegResponse { error_code: e }.into()),
+        session_error()
+            .prop_map(|e| ResetApplicationSessionTimerNegResponse { error_code: e }.into()),
         (text(), of((of(text()), of(text())))).prop_map(|(s, r)| StopApplicationSession {
             session_id: s,
             session_end_reason: r.map(|(a, b)| SessionEndReason {
@@ -701,7 +874,12 @@ fn unknown_msg() -> BoxedStrategy<CstaMessage> {
     xml_name()
         .prop_filter("known or aliased name", |n| {
             !CstaMessage::NAMES.contains(&n.as_str())
-                && !["TransferedEvent", "SwitchingFunctionDevicesChanged", "Envelope"].contains(&n.as_str())
+                && ![
+                    "TransferedEvent",
+                    "SwitchingFunctionDevicesChanged",
+                    "Envelope",
+                ]
+                .contains(&n.as_str())
         })
         .prop_map(|name| CstaMessage::Unknown { name })
         .boxed()

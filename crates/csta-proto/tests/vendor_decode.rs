@@ -397,11 +397,19 @@ fn yealink_call_events() {
 </DeliveredEvent>"#);
     assert!(d.message.is_event());
     assert_eq!(d.message.monitor_cross_ref_id(), Some("0"));
-    let CstaMessage::DeliveredEvent(e) = d.message else { panic!() };
-    assert_eq!(e.connection, ConnectionId::new("12", "sip:201@10.2.1.199:5060"));
+    let CstaMessage::DeliveredEvent(e) = d.message else {
+        panic!()
+    };
+    assert_eq!(
+        e.connection,
+        ConnectionId::new("12", "sip:201@10.2.1.199:5060")
+    );
     assert_eq!(e.calling_device, Party::device("sip:202@10.2.1.199"));
     assert_eq!(e.last_redirection_device, Party::NotKnown);
-    assert_eq!(e.local_connection_info, Some(LocalConnectionState::Alerting));
+    assert_eq!(
+        e.local_connection_info,
+        Some(LocalConnectionState::Alerting)
+    );
     assert_eq!(e.cause, Some(EventCause::Normal));
 
     // The misspelt transfer event with an empty connection list item.
@@ -417,13 +425,19 @@ fn yealink_call_events() {
     <cause>transfer</cause>
 </TransferedEvent>"#);
     assert_eq!(d.message.name(), "TransferredEvent");
-    let CstaMessage::TransferredEvent(t) = d.message else { panic!() };
+    let CstaMessage::TransferredEvent(t) = d.message else {
+        panic!()
+    };
     assert_eq!(t.secondary_old_call.unwrap().call_id.as_deref(), Some("13"));
-    assert_eq!(t.transferred_connections, vec![ConnectionListItem::default()]);
+    assert_eq!(
+        t.transferred_connections,
+        vec![ConnectionListItem::default()]
+    );
     assert_eq!(t.cause, Some(EventCause::Transfer));
 
     // Conference with Yealink's combined call ID.
-    let d = dec(r#"<ConferencedEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<ConferencedEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
     <monitorCrossRefID>0</monitorCrossRefID>
     <primaryOldCall><callID>13</callID><deviceID>sip:201@x</deviceID></primaryOldCall>
     <secondaryOldCall><callID>12</callID><deviceID>sip:201@x</deviceID></secondaryOldCall>
@@ -440,8 +454,11 @@ fn yealink_call_events() {
     </conferenceConnections>
     <localConnectionInfo>connected</localConnectionInfo>
     <cause>normal</cause>
-</ConferencedEvent>"#);
-    let CstaMessage::ConferencedEvent(c) = d.message else { panic!() };
+</ConferencedEvent>"#,
+    );
+    let CstaMessage::ConferencedEvent(c) = d.message else {
+        panic!()
+    };
     assert_eq!(c.added_party, Party::NotKnown); // Yealink leaves it out
     assert_eq!(c.conference_connections.len(), 2);
     assert_eq!(
@@ -449,19 +466,25 @@ fn yealink_call_events() {
         Some(ConnectionId::new("12|13", "sip:202@x"))
     );
 
-    let d = dec(r#"<DigitsGeneratedEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<DigitsGeneratedEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
 <monitorCrossRefID>0</monitorCrossRefID><connection><callID>12</callID><deviceID>sip:201@x</deviceID></connection>
-<digitGeneratedList>5</digitGeneratedList></DigitsGeneratedEvent>"#);
-    let CstaMessage::DigitsGeneratedEvent(g) = d.message else { panic!() };
+<digitGeneratedList>5</digitGeneratedList></DigitsGeneratedEvent>"#,
+    );
+    let CstaMessage::DigitsGeneratedEvent(g) = d.message else {
+        panic!()
+    };
     assert_eq!(g.digit_generated_list, "5");
 }
 
 #[test]
 fn yealink_feature_events_and_responses() {
-    let d = dec(r#"<ForwardingEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<ForwardingEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
 <monitorCrossRefID>0</monitorCrossRefID><device><deviceIdentifier>sip:201@x</deviceIdentifier></device>
 <forwardingType>forwardNoAns</forwardingType><forwardStatus>true</forwardStatus><forwardTo>tel:300</forwardTo>
-<ringCount>4</ringCount></ForwardingEvent>"#);
+<ringCount>4</ringCount></ForwardingEvent>"#,
+    );
     assert_eq!(
         d.message,
         CstaMessage::ForwardingEvent(ForwardingEvent {
@@ -474,42 +497,73 @@ fn yealink_feature_events_and_responses() {
             ring_duration: None,
         })
     );
-    let d = dec(r#"<DoNotDisturbEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<DoNotDisturbEvent xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
 <monitorCrossRefID>0</monitorCrossRefID><device><deviceIdentifier>sip:201@x</deviceIdentifier></device>
-<doNotDisturbOn>false</doNotDisturbOn></DoNotDisturbEvent>"#);
-    let CstaMessage::DoNotDisturbEvent(e) = d.message else { panic!() };
+<doNotDisturbOn>false</doNotDisturbOn></DoNotDisturbEvent>"#,
+    );
+    let CstaMessage::DoNotDisturbEvent(e) = d.message else {
+        panic!()
+    };
     assert!(!e.do_not_disturb_on);
 
     // GetDoNotDisturbResponse comes in ed3, GetForwardingResponse with the typo namespace.
-    let d = dec(r#"<GetDoNotDisturbResponse xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3"><doNotDisturbOn>true</doNotDisturbOn></GetDoNotDisturbResponse>"#);
+    let d = dec(
+        r#"<GetDoNotDisturbResponse xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed3"><doNotDisturbOn>true</doNotDisturbOn></GetDoNotDisturbResponse>"#,
+    );
     assert_eq!(d.edition, Some(Edition::Ed3));
-    assert_eq!(d.message, GetDoNotDisturbResponse { do_not_disturb_on: true }.into());
-    let d = dec(r#"<GetForwardingResponse xmlns="http://www.ecmainternational.org/standards/ecma-323/csta/ed5">
+    assert_eq!(
+        d.message,
+        GetDoNotDisturbResponse {
+            do_not_disturb_on: true
+        }
+        .into()
+    );
+    let d = dec(
+        r#"<GetForwardingResponse xmlns="http://www.ecmainternational.org/standards/ecma-323/csta/ed5">
 <forwardingList>
  <forwardListItem><forwardingType>forwardImmediate</forwardingType><forwardStatus>false</forwardStatus><forwardDN>tel:</forwardDN></forwardListItem>
  <forwardListItem><forwardingType>forwardBusy</forwardingType><forwardStatus>true</forwardStatus><forwardDN>tel:300</forwardDN></forwardListItem>
  <forwardListItem><forwardingType>forwardNoAns</forwardingType><forwardStatus>false</forwardStatus><forwardDN>tel:</forwardDN><ringDuration>20</ringDuration></forwardListItem>
-</forwardingList></GetForwardingResponse>"#);
-    let CstaMessage::GetForwardingResponse(f) = d.message else { panic!() };
+</forwardingList></GetForwardingResponse>"#,
+    );
+    let CstaMessage::GetForwardingResponse(f) = d.message else {
+        panic!()
+    };
     assert_eq!(f.forwarding_list.len(), 3);
     assert_eq!(f.forwarding_list[1].forwarding_type, ForwardingType::Busy);
     assert!(f.forwarding_list[1].forward_status);
     assert_eq!(f.forwarding_list[2].ring_duration, Some(20));
 
-    let d = dec(r#"<SnapshotDeviceResponse xmlns="http://www.ecmainternational.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<SnapshotDeviceResponse xmlns="http://www.ecmainternational.org/standards/ecma-323/csta/ed5">
 <crossRefIDorSnapshotData><snapshotData><snapshotDeviceResponseInfo>
 <connectionIdentifier><callID>12|13</callID><deviceID>sip:201@x</deviceID></connectionIdentifier>
 <localCallState><compoundCallState><localConnectionState>hold</localConnectionState></compoundCallState></localCallState>
-</snapshotDeviceResponseInfo></snapshotData></crossRefIDorSnapshotData></SnapshotDeviceResponse>"#);
-    let CstaMessage::SnapshotDeviceResponse(s) = d.message else { panic!() };
-    let SnapshotData::Data(items) = s.cross_ref_id_or_snapshot_data else { panic!() };
-    assert_eq!(items[0].connection_identifier.call_id.as_deref(), Some("12|13"));
+</snapshotDeviceResponseInfo></snapshotData></crossRefIDorSnapshotData></SnapshotDeviceResponse>"#,
+    );
+    let CstaMessage::SnapshotDeviceResponse(s) = d.message else {
+        panic!()
+    };
+    let SnapshotData::Data(items) = s.cross_ref_id_or_snapshot_data else {
+        panic!()
+    };
     assert_eq!(
-        items[0].local_call_state.as_ref().unwrap().compound_call_state,
+        items[0].connection_identifier.call_id.as_deref(),
+        Some("12|13")
+    );
+    assert_eq!(
+        items[0]
+            .local_call_state
+            .as_ref()
+            .unwrap()
+            .compound_call_state,
         vec![LocalConnectionState::Hold]
     );
     // OpenScape: empty snapshot.
-    let d = dec(r#"<SnapshotDeviceResponse xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed4"><crossRefIDorSnapshotData><snapshotData/></crossRefIDorSnapshotData></SnapshotDeviceResponse>"#);
+    let d = dec(
+        r#"<SnapshotDeviceResponse xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed4"><crossRefIDorSnapshotData><snapshotData/></crossRefIDorSnapshotData></SnapshotDeviceResponse>"#,
+    );
     assert_eq!(d.message, SnapshotDeviceResponse::default().into());
 }
 
@@ -545,31 +599,50 @@ fn openscape_event_with_extra_elements() {
   </extensions>
 </DeliveredEvent>"#);
     assert_eq!(d.edition, Some(Edition::Ed4));
-    let CstaMessage::DeliveredEvent(e) = d.message else { panic!() };
-    assert_eq!(e.connection.call_id.as_deref(), Some("FF0001000000000056F7A7AB26130000"));
+    let CstaMessage::DeliveredEvent(e) = d.message else {
+        panic!()
+    };
+    assert_eq!(
+        e.connection.call_id.as_deref(),
+        Some("FF0001000000000056F7A7AB26130000")
+    );
     assert_eq!(
         e.connection.device_id.as_ref().map(DeviceId::as_str),
         Some("N<302118840101>;displayNumber=+302118840101")
     );
     assert_eq!(e.calling_device, Party::device("N<302118840102>"));
-    assert_eq!(e.last_redirection_device, Party::NumberDialed(DeviceId::new("302118840101")));
+    assert_eq!(
+        e.last_redirection_device,
+        Party::NumberDialed(DeviceId::new("302118840101"))
+    );
     assert_eq!(e.cause, Some(EventCause::NewCall));
 }
 
 #[test]
 fn yealink_deflect_with_nested_device() {
-    let d = dec(r#"<DeflectCall xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
+    let d = dec(
+        r#"<DeflectCall xmlns="http://www.ecma-international.org/standards/ecma-323/csta/ed5">
 <callToBeDiverted><callID>5</callID><deviceID>sip:201@x</deviceID></callToBeDiverted>
-<newDestination><device>300</device></newDestination></DeflectCall>"#);
-    let CstaMessage::DeflectCall(c) = d.message else { panic!() };
+<newDestination><device>300</device></newDestination></DeflectCall>"#,
+    );
+    let CstaMessage::DeflectCall(c) = d.message else {
+        panic!()
+    };
     assert_eq!(c.new_destination, DeviceId::new("300"));
 }
 
 #[test]
 fn dial_digits_both_spellings() {
-    for (conn, seq) in [("diallingConnection", "diallingSequence"), ("dialingConnection", "dialingSequence")] {
-        let xml = format!("<DialDigits><{conn}><callID>1</callID></{conn}><{seq}>42</{seq}></DialDigits>");
-        let CstaMessage::DialDigits(d) = dec(&xml).message else { panic!() };
+    for (conn, seq) in [
+        ("diallingConnection", "diallingSequence"),
+        ("dialingConnection", "dialingSequence"),
+    ] {
+        let xml = format!(
+            "<DialDigits><{conn}><callID>1</callID></{conn}><{seq}>42</{seq}></DialDigits>"
+        );
+        let CstaMessage::DialDigits(d) = dec(&xml).message else {
+            panic!()
+        };
         assert_eq!(d.dialling_sequence, DeviceId::new("42"));
     }
 }
@@ -596,41 +669,76 @@ fn application_sessions() {
 </StartApplicationSession>"#);
     assert_eq!(d.edition, None);
     assert!(d.message.is_session());
-    let CstaMessage::StartApplicationSession(s) = d.message else { panic!() };
+    let CstaMessage::StartApplicationSession(s) = d.message else {
+        panic!()
+    };
     assert_eq!(s.application_info.application_id, "TestApp");
-    let login = s.application_info.application_specific_info.clone().unwrap();
+    let login = s
+        .application_info
+        .application_specific_info
+        .clone()
+        .unwrap();
     assert_eq!(login.user_name.as_deref(), Some("user"));
     assert_eq!(login.password.as_deref(), Some("1234"));
-    assert!(!format!("{login:?}").contains("1234"), "password leaked into Debug");
-    assert_eq!(s.requested_protocol_versions[0].edition(), Some(Edition::Ed3));
+    assert!(
+        !format!("{login:?}").contains("1234"),
+        "password leaked into Debug"
+    );
+    assert_eq!(
+        s.requested_protocol_versions[0].edition(),
+        Some(Edition::Ed3)
+    );
     assert_eq!(s.requested_session_duration, Some(180));
 
     // OpenScape Business client style: user/password directly inside.
-    let d = dec(r#"<StartApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
+    let d = dec(
+        r#"<StartApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
 <applicationInfo><applicationID>rec</applicationID><applicationSpecificInfo><user>bob</user><password>pw</password></applicationSpecificInfo></applicationInfo>
 <requestedProtocolVersions><protocolVersion>http://www.ecma-international.org/standards/ecma-323/csta/ed4</protocolVersion></requestedProtocolVersions>
-<requestedSessionDuration>300</requestedSessionDuration></StartApplicationSession>"#);
-    let CstaMessage::StartApplicationSession(s) = d.message else { panic!() };
+<requestedSessionDuration>300</requestedSessionDuration></StartApplicationSession>"#,
+    );
+    let CstaMessage::StartApplicationSession(s) = d.message else {
+        panic!()
+    };
     let login = s.application_info.application_specific_info.unwrap();
-    assert_eq!((login.user_name.as_deref(), login.password.as_deref()), (Some("bob"), Some("pw")));
-    assert_eq!(s.requested_protocol_versions[0].edition(), Some(Edition::Ed4));
+    assert_eq!(
+        (login.user_name.as_deref(), login.password.as_deref()),
+        (Some("bob"), Some("pw"))
+    );
+    assert_eq!(
+        s.requested_protocol_versions[0].edition(),
+        Some(Edition::Ed4)
+    );
 
-    let d = dec(r#"<StartApplicationSessionPosResponse xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
+    let d = dec(
+        r#"<StartApplicationSessionPosResponse xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
 <sessionID>469421A9364D46D6444524AE41BEAD72-0</sessionID>
 <actualProtocolVersion>http://www.ecma-international.org/standards/ecma-323/csta/ed3/priv4</actualProtocolVersion>
-<actualSessionDuration>180</actualSessionDuration></StartApplicationSessionPosResponse>"#);
-    let CstaMessage::StartApplicationSessionPosResponse(p) = d.message else { panic!() };
+<actualSessionDuration>180</actualSessionDuration></StartApplicationSessionPosResponse>"#,
+    );
+    let CstaMessage::StartApplicationSessionPosResponse(p) = d.message else {
+        panic!()
+    };
     assert_eq!(p.session_id, "469421A9364D46D6444524AE41BEAD72-0");
     assert_eq!(p.actual_session_duration, Some(180));
 
-    let d = dec(r#"<StartApplicationSessionNegResponse xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
-<errorCode><definedError>invalidApplicationInfo</definedError></errorCode></StartApplicationSessionNegResponse>"#);
-    let CstaMessage::StartApplicationSessionNegResponse(n) = d.message else { panic!() };
-    assert_eq!(n.error_code.unwrap().defined_error.as_deref(), Some("invalidApplicationInfo"));
+    let d = dec(
+        r#"<StartApplicationSessionNegResponse xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
+<errorCode><definedError>invalidApplicationInfo</definedError></errorCode></StartApplicationSessionNegResponse>"#,
+    );
+    let CstaMessage::StartApplicationSessionNegResponse(n) = d.message else {
+        panic!()
+    };
+    assert_eq!(
+        n.error_code.unwrap().defined_error.as_deref(),
+        Some("invalidApplicationInfo")
+    );
 
-    let d = dec(r#"<ResetApplicationSessionTimer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    let d = dec(
+        r#"<ResetApplicationSessionTimer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
  xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
-<sessionID>469421A9364D46D6444524AE41BEAD72-0</sessionID><requestedSessionDuration>180</requestedSessionDuration></ResetApplicationSessionTimer>"#);
+<sessionID>469421A9364D46D6444524AE41BEAD72-0</sessionID><requestedSessionDuration>180</requestedSessionDuration></ResetApplicationSessionTimer>"#,
+    );
     assert_eq!(
         d.message,
         ResetApplicationSessionTimer {
@@ -639,10 +747,17 @@ fn application_sessions() {
         }
         .into()
     );
-    let d = dec(r#"<StopApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
-<sessionID>S1</sessionID><sessionEndReason><definedEndReason>normal</definedEndReason></sessionEndReason></StopApplicationSession>"#);
-    let CstaMessage::StopApplicationSession(s) = d.message else { panic!() };
-    assert_eq!(s.session_end_reason.unwrap().defined_end_reason.as_deref(), Some("normal"));
+    let d = dec(
+        r#"<StopApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
+<sessionID>S1</sessionID><sessionEndReason><definedEndReason>normal</definedEndReason></sessionEndReason></StopApplicationSession>"#,
+    );
+    let CstaMessage::StopApplicationSession(s) = d.message else {
+        panic!()
+    };
+    assert_eq!(
+        s.session_end_reason.unwrap().defined_end_reason.as_deref(),
+        Some("normal")
+    );
 }
 
 #[test]

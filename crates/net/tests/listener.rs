@@ -10,31 +10,45 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-async fn echo_server(tls: bool, dir: &std::path::Path) -> (std::net::SocketAddr, CancellationToken, tokio::task::JoinHandle<()>) {
+async fn echo_server(
+    tls: bool,
+    dir: &std::path::Path,
+) -> (
+    std::net::SocketAddr,
+    CancellationToken,
+    tokio::task::JoinHandle<()>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let acceptor = tls.then(|| load_or_generate_tls(None, dir).unwrap().0);
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
-    let handle = tokio::spawn(serve("echo", listener, acceptor, ListenerLimits::default(), shutdown.clone(), move |mut conn| {
-        let token = token.clone();
-        async move {
-            let mut buf = [0u8; 64];
-            loop {
-                tokio::select! {
-                    _ = token.cancelled() => return,
-                    read = conn.stream.read(&mut buf) => match read {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => {
-                            let tag: &[u8] = if conn.is_tls() { b"tls:" } else { b"tcp:" };
-                            let _ = conn.stream.write_all(tag).await;
-                            let _ = conn.stream.write_all(&buf[..n]).await;
+    let handle = tokio::spawn(serve(
+        "echo",
+        listener,
+        acceptor,
+        ListenerLimits::default(),
+        shutdown.clone(),
+        move |mut conn| {
+            let token = token.clone();
+            async move {
+                let mut buf = [0u8; 64];
+                loop {
+                    tokio::select! {
+                        _ = token.cancelled() => return,
+                        read = conn.stream.read(&mut buf) => match read {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => {
+                                let tag: &[u8] = if conn.is_tls() { b"tls:" } else { b"tcp:" };
+                                let _ = conn.stream.write_all(tag).await;
+                                let _ = conn.stream.write_all(&buf[..n]).await;
+                            }
                         }
                     }
                 }
             }
-        }
-    }));
+        },
+    ));
     (addr, shutdown, handle)
 }
 
@@ -48,8 +62,14 @@ async fn plain_connections_reach_the_handler_and_shutdown_ends_them() {
     client.read_exact(&mut buf).await.unwrap();
     assert_eq!(&buf, b"tcp:hello");
     shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(5), handle).await.unwrap().unwrap();
-    assert!(TcpStream::connect(addr).await.is_err(), "listener closed after shutdown");
+    tokio::time::timeout(Duration::from_secs(5), handle)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "listener closed after shutdown"
+    );
 }
 
 #[tokio::test]
@@ -83,10 +103,17 @@ async fn tls_uses_a_generated_certificate_that_is_kept_for_the_next_start() {
     // A client that never completes the handshake does not disturb others.
     let _silent = TcpStream::connect(addr).await.unwrap();
     shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(15), handle).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(15), handle)
+        .await
+        .unwrap()
+        .unwrap();
 
     load_or_generate_tls(None, dir.path()).unwrap();
-    assert_eq!(std::fs::read(&cert_path).unwrap(), first_cert, "certificate reused");
+    assert_eq!(
+        std::fs::read(&cert_path).unwrap(),
+        first_cert,
+        "certificate reused"
+    );
 }
 
 #[tokio::test]
@@ -96,7 +123,12 @@ async fn a_broken_configured_certificate_is_a_clear_error() {
     let key = dir.path().join("k.pem");
     std::fs::write(&cert, "not a certificate").unwrap();
     std::fs::write(&key, "not a key").unwrap();
-    let files = callboard_net::TlsFiles { cert: cert.clone(), key };
-    let error = load_or_generate_tls(Some(&files), dir.path()).err().unwrap();
+    let files = callboard_net::TlsFiles {
+        cert: cert.clone(),
+        key,
+    };
+    let error = load_or_generate_tls(Some(&files), dir.path())
+        .err()
+        .unwrap();
     assert!(error.to_string().contains("c.pem"), "{error}");
 }

@@ -42,7 +42,9 @@ pub(crate) async fn watch(link: PhoneLink, mut last_revision: i64, shutdown: Can
                 if let Some(holder) = holder {
                     let _ = holder
                         .commands
-                        .send(PhoneCommand::Disconnect("phone disabled by an administrator"))
+                        .send(PhoneCommand::Disconnect(
+                            "phone disabled by an administrator",
+                        ))
                         .await;
                 }
             }

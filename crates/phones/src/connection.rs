@@ -21,10 +21,12 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::dialog::{ALLOW, CSTA_CONTENT_TYPE, CstaDialog, LocalEndpoint, SentRequest, random_token};
+use crate::ListenerRole;
+use crate::dialog::{
+    ALLOW, CSTA_CONTENT_TYPE, CstaDialog, LocalEndpoint, SentRequest, random_token,
+};
 use crate::link::{Holder, PhoneCommand, Shared};
 use crate::registrar::{self, AuthFailure, BindingRequest};
-use crate::ListenerRole;
 
 /// Why the connection ends.
 #[derive(Debug)]
@@ -109,7 +111,7 @@ pub(crate) async fn run(
         host_port: role.advertised.clone().unwrap_or_else(|| local.to_string()),
     };
     let idle_deadline = Some(Instant::now() + shared.settings.idle_timeout);
-    let mut framer = Framer::new(shared.settings.limits.clone());
+    let mut framer = Framer::new(shared.settings.limits);
     let mut state = PhoneConnection {
         shared,
         id,
@@ -206,7 +208,12 @@ impl PhoneConnection {
 
     async fn write(&self, stream: &mut Stream, message: &SipMessage) -> Result<(), Close> {
         tracing::trace!(message = %String::from_utf8_lossy(&message.to_bytes()), "sending");
-        send(stream, &message.to_bytes(), self.shared.settings.request_timeout).await
+        send(
+            stream,
+            &message.to_bytes(),
+            self.shared.settings.request_timeout,
+        )
+        .await
     }
 
     async fn on_bytes(
@@ -217,10 +224,19 @@ impl PhoneConnection {
     ) -> Result<(), Close> {
         let mut completed = false;
         loop {
-            match framer.decode(buf) {
+            match framer.decode_unvalidated(buf) {
                 Ok(Some(Frame::Message(message))) => {
                     completed = true;
-                    self.on_message(stream, message).await?;
+                    let valid = message
+                        .validate()
+                        .and_then(|()| match message.is_request() {
+                            true => message.request_uri().map(|_| ()),
+                            false => Ok(()),
+                        });
+                    match valid {
+                        Ok(()) => self.on_message(stream, message).await?,
+                        Err(error) => self.on_invalid(stream, &message, &error).await?,
+                    }
                 }
                 Ok(Some(Frame::Ping)) => {
                     completed = true;
@@ -249,6 +265,30 @@ impl PhoneConnection {
             self.partial_since
         };
         Ok(())
+    }
+
+    /// A message that frames and parses but breaks the rules (missing headers, CSeq method
+    /// mismatch, unsupported version or URI scheme): requests get the matching error response,
+    /// responses are dropped; the connection stays up.
+    async fn on_invalid(
+        &mut self,
+        stream: &mut Stream,
+        message: &SipMessage,
+        error: &sip_proto::ParseError,
+    ) -> Result<(), Close> {
+        tracing::info!(%error, "invalid SIP message");
+        if !message.is_request() || message.method() == Some(&Method::Ack) {
+            return Ok(());
+        }
+        let code = sip_proto::sip_response_code(error);
+        let reason = match code {
+            416 => "Unsupported URI Scheme",
+            501 => "Not Implemented",
+            505 => "Version Not Supported",
+            _ => "Bad Request",
+        };
+        let answer = self.response(message, code, reason);
+        self.write(stream, &answer).await
     }
 
     async fn on_message(&mut self, stream: &mut Stream, message: SipMessage) -> Result<(), Close> {
@@ -292,7 +332,9 @@ impl PhoneConnection {
                 answer.headers.set("To", tagged);
             }
         }
-        answer.headers.push("Server", concat!("callboard/", env!("CARGO_PKG_VERSION")));
+        answer
+            .headers
+            .push("Server", concat!("callboard/", env!("CARGO_PKG_VERSION")));
         answer
     }
 
@@ -377,7 +419,12 @@ impl PhoneConnection {
                         return self.write(stream, &answer).await;
                     }
                 };
-                let max = self.shared.settings.expires.as_secs().min(u64::from(u32::MAX)) as u32;
+                let max = self
+                    .shared
+                    .settings
+                    .expires
+                    .as_secs()
+                    .min(u64::from(u32::MAX)) as u32;
                 let granted = registrar::granted_expiry(expires, max);
                 let mut answer = self.response(&request, 200, "OK");
                 answer
@@ -385,7 +432,8 @@ impl PhoneConnection {
                     .push("Contact", format!("<{contact}>;expires={granted}"));
                 answer.headers.push("Expires", granted.to_string());
                 self.write(stream, &answer).await?;
-                self.bind(stream, mac, aor, contact, granted, &request).await
+                self.bind(stream, mac, aor, contact, granted, &request)
+                    .await
             }
         }
     }
@@ -479,9 +527,9 @@ impl PhoneConnection {
             );
         if let Some(previous) = previous.filter(|p| p.connection_id != self.id) {
             tracing::info!("phone registered on a new connection; closing the old one");
-            let _ = previous
-                .commands
-                .try_send(PhoneCommand::Disconnect("phone registered on another connection"));
+            let _ = previous.commands.try_send(PhoneCommand::Disconnect(
+                "phone registered on another connection",
+            ));
         }
         self.record_registration(mac, request, true, AdminState::Enabled)
             .await;
@@ -493,7 +541,11 @@ impl PhoneConnection {
         });
         self.idle_deadline = None;
         if first {
-            tracing::info!(expires = granted, user_agent = request.user_agent().unwrap_or(""), "phone registered");
+            tracing::info!(
+                expires = granted,
+                user_agent = request.user_agent().unwrap_or(""),
+                "phone registered"
+            );
         } else {
             tracing::debug!(expires = granted, "registration refreshed");
         }
@@ -570,7 +622,11 @@ impl PhoneConnection {
         }
     }
 
-    async fn on_response(&mut self, stream: &mut Stream, response: SipMessage) -> Result<(), Close> {
+    async fn on_response(
+        &mut self,
+        stream: &mut Stream,
+        response: SipMessage,
+    ) -> Result<(), Close> {
         let Some(code) = response.status_code() else {
             return Ok(());
         };
@@ -594,7 +650,10 @@ impl PhoneConnection {
             return Ok(());
         };
         match pending.purpose {
-            Purpose::Invite => self.on_invite_answer(stream, &response, code, pending.cseq).await?,
+            Purpose::Invite => {
+                self.on_invite_answer(stream, &response, code, pending.cseq)
+                    .await?
+            }
             Purpose::Bye => {}
             purpose if (200..300).contains(&code) => self.on_csta_result(purpose, &response),
             purpose => {
@@ -604,7 +663,8 @@ impl PhoneConnection {
                 };
                 if code == 408 || code == 481 {
                     tracing::warn!(code, %reason, ?purpose, "CSTA dialog is gone");
-                    self.lose_dialog("the phone no longer knows the CSTA dialog").await;
+                    self.lose_dialog("the phone no longer knows the CSTA dialog")
+                        .await;
                     return Ok(());
                 }
                 tracing::warn!(code, %reason, ?purpose, "phone refused a CSTA request");
@@ -727,8 +787,12 @@ impl PhoneConnection {
         match decoded.message {
             CstaMessage::SwitchingFunctionDevices(devices) => {
                 let last = devices.is_last_segment();
-                self.devices
-                    .extend(devices.device_list.iter().map(|d| d.device_id.as_str().to_owned()));
+                self.devices.extend(
+                    devices
+                        .device_list
+                        .iter()
+                        .map(|d| d.device_id.as_str().to_owned()),
+                );
                 if last {
                     let identities = std::mem::take(&mut self.devices);
                     if let Some(registration) = &self.registration {
@@ -779,7 +843,11 @@ impl PhoneConnection {
                 self.lose_dialog("no answer in the CSTA dialog").await;
             }
         }
-        if self.registration.as_ref().is_some_and(|r| r.expires_at <= now) {
+        if self
+            .registration
+            .as_ref()
+            .is_some_and(|r| r.expires_at <= now)
+        {
             tracing::info!("registration expired");
             self.unregister(stream, "registration expired").await;
         }

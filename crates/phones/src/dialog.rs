@@ -98,13 +98,20 @@ impl CstaDialog {
         for route in &self.route_set {
             headers.push("Route", route.clone());
         }
-        headers.push("From", format!("<{}>;tag={}", self.local_uri(), self.local_tag));
+        headers.push(
+            "From",
+            format!("<{}>;tag={}", self.local_uri(), self.local_tag),
+        );
         headers.push("To", self.to_value());
         headers.push("Call-ID", self.call_id.clone());
         headers.push("CSeq", format!("{cseq} {method}"));
         headers.push(
             "Contact",
-            format!("<{};transport={}>", self.local_uri(), self.endpoint.uri_transport),
+            format!(
+                "<{};transport={}>",
+                self.local_uri(),
+                self.endpoint.uri_transport
+            ),
         );
         message
     }

@@ -146,7 +146,10 @@ impl PhoneLink {
         role: ListenerRole,
         shutdown: CancellationToken,
     ) {
-        let id = self.shared.next_connection_id.fetch_add(1, Ordering::Relaxed);
+        let id = self
+            .shared
+            .next_connection_id
+            .fetch_add(1, Ordering::Relaxed);
         crate::connection::run(self.shared.clone(), id, connection, role, shutdown).await;
     }
 

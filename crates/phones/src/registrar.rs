@@ -35,7 +35,10 @@ pub(crate) fn authenticate(
     let mac: Mac = credentials.username.parse().map_err(|_| {
         AuthFailure::Forbidden(
             "User Name Is Not A MAC Address",
-            format!("digest user name `{}` is not a MAC address", credentials.username),
+            format!(
+                "digest user name `{}` is not a MAC address",
+                credentials.username
+            ),
         )
     })?;
     let password = &shared.settings.phone_password;
@@ -59,7 +62,10 @@ pub(crate) fn authenticate(
             "Wrong Password",
             format!("phone {mac} sent a wrong digest response (wrong phone password?)"),
         )),
-        Err(other) => Err(AuthFailure::Forbidden("Authentication Failed", other.to_string())),
+        Err(other) => Err(AuthFailure::Forbidden(
+            "Authentication Failed",
+            other.to_string(),
+        )),
     }
 }
 
@@ -111,7 +117,8 @@ pub(crate) fn binding_request(request: &SipMessage) -> Result<BindingRequest, St
 /// The phone's address of record (the To header), used as the To of our CSTA dialog.
 pub(crate) fn address_of_record(request: &SipMessage) -> Result<NameAddr, String> {
     let mut to = request.to_header().map_err(|e| e.to_string())?;
-    to.params.retain(|(name, _)| !name.eq_ignore_ascii_case("tag"));
+    to.params
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("tag"));
     Ok(to)
 }
 
@@ -145,7 +152,9 @@ mod tests {
             })
         );
         assert_eq!(
-            binding_request(&register("Contact: <sip:201@h>;expires=60\r\nExpires: 3600\r\n")),
+            binding_request(&register(
+                "Contact: <sip:201@h>;expires=60\r\nExpires: 3600\r\n"
+            )),
             Ok(BindingRequest::Bind {
                 contact: "sip:201@h".into(),
                 expires: Some(60)

@@ -138,7 +138,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
-            runtime.block_on(crate::phones_cmd::run(command, &loaded.config, &global.data_dir))
+            runtime.block_on(crate::phones_cmd::run(
+                command,
+                &loaded.config,
+                &global.data_dir,
+            ))
         }
     }
 }

@@ -215,7 +215,10 @@ pub struct Loaded {
 
 /// The environment variable that overrides `section.key`.
 pub fn env_var_name(key: &str) -> String {
-    format!("{ENV_PREFIX}{}", key.replace('.', "__").to_ascii_uppercase())
+    format!(
+        "{ENV_PREFIX}{}",
+        key.replace('.', "__").to_ascii_uppercase()
+    )
 }
 
 impl Config {
@@ -394,12 +397,36 @@ impl Config {
             !self.sip.realm.is_empty() && !self.sip.realm.contains('"'),
             "must be a non-empty text without `\"`",
         );
-        check("sip.expires", self.sip.expires >= 1, "must be at least 1 second");
-        check("sip.keepalive", self.sip.keepalive >= 1, "must be at least 1 second");
-        check("sip.request_timeout", self.sip.request_timeout >= 1, "must be at least 1 second");
-        check("sip.idle_timeout", self.sip.idle_timeout >= 1, "must be at least 1 second");
-        check("sip.message_timeout", self.sip.message_timeout >= 1, "must be at least 1 second");
-        check("sip.max_connections", self.sip.max_connections >= 1, "must be at least 1");
+        check(
+            "sip.expires",
+            self.sip.expires >= 1,
+            "must be at least 1 second",
+        );
+        check(
+            "sip.keepalive",
+            self.sip.keepalive >= 1,
+            "must be at least 1 second",
+        );
+        check(
+            "sip.request_timeout",
+            self.sip.request_timeout >= 1,
+            "must be at least 1 second",
+        );
+        check(
+            "sip.idle_timeout",
+            self.sip.idle_timeout >= 1,
+            "must be at least 1 second",
+        );
+        check(
+            "sip.message_timeout",
+            self.sip.message_timeout >= 1,
+            "must be at least 1 second",
+        );
+        check(
+            "sip.max_connections",
+            self.sip.max_connections >= 1,
+            "must be at least 1",
+        );
         check(
             "sip.max_header_bytes",
             (1024..=1024 * 1024).contains(&self.sip.max_header_bytes),
@@ -423,8 +450,16 @@ impl Config {
                 self.log.level
             ),
         );
-        check("log.max_file_mb", self.log.max_file_mb >= 1, "must be at least 1");
-        check("log.max_files", self.log.max_files >= 1, "must be at least 1");
+        check(
+            "log.max_file_mb",
+            self.log.max_file_mb >= 1,
+            "must be at least 1",
+        );
+        check(
+            "log.max_files",
+            self.log.max_files >= 1,
+            "must be at least 1",
+        );
         for mac in &self.log.mac_filter {
             check(
                 "log.mac_filter",
@@ -436,7 +471,9 @@ impl Config {
         check(
             "store.url",
             url.is_empty() || url.starts_with("sqlite://"),
-            &format!("`{url}` is not supported (use sqlite://PATH, or \"\" for the data directory)"),
+            &format!(
+                "`{url}` is not supported (use sqlite://PATH, or \"\" for the data directory)"
+            ),
         );
         issues
     }
@@ -474,10 +511,12 @@ fn valid_log_filter(text: &str) -> bool {
     const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
     let is_level = |s: &str| LEVELS.contains(&s.trim().to_ascii_lowercase().as_str());
     !text.trim().is_empty()
-        && text.split(',').all(|directive| match directive.split_once('=') {
-            Some((target, level)) => !target.trim().is_empty() && is_level(level),
-            None => is_level(directive),
-        })
+        && text
+            .split(',')
+            .all(|directive| match directive.split_once('=') {
+                Some((target, level)) => !target.trim().is_empty() && is_level(level),
+                None => is_level(directive),
+            })
         && tracing_subscriber::EnvFilter::try_new(text).is_ok()
 }
 
@@ -548,9 +587,7 @@ impl Provider for &EnvOverrides {
     fn data(&self) -> Result<figment::value::Map<figment::Profile, Dict>, figment::Error> {
         let mut dict = Dict::new();
         for (key, raw) in &self.0 {
-            let parsed: Value = raw
-                .parse()
-                .unwrap_or_else(|_| Value::from(raw.clone()));
+            let parsed: Value = raw.parse().unwrap_or_else(|_| Value::from(raw.clone()));
             let nested = key.split('.').rev().fold(parsed, |inner, part| {
                 let mut level = Dict::new();
                 level.insert(part.to_owned(), inner);

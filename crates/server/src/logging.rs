@@ -87,7 +87,12 @@ fn utc_day() -> i64 {
 
 impl RotatingFile {
     /// Opens (appending) `<dir>/callboard.log`, creating the directory.
-    pub fn open(dir: &Path, max_bytes: u64, max_files: u32, delete_daily: bool) -> io::Result<Self> {
+    pub fn open(
+        dir: &Path,
+        max_bytes: u64,
+        max_files: u32,
+        delete_daily: bool,
+    ) -> io::Result<Self> {
         Self::open_with_clock(dir, max_bytes, max_files, delete_daily, utc_day)
     }
 
@@ -289,7 +294,9 @@ mod tests {
         let layer = tracing_subscriber::fmt::layer()
             .with_writer(move || writer.clone())
             .with_ansi(false)
-            .with_filter(MacFilter::new(macs.iter().map(|m| m.parse().unwrap()).collect()));
+            .with_filter(MacFilter::new(
+                macs.iter().map(|m| m.parse().unwrap()).collect(),
+            ));
         let subscriber = tracing_subscriber::registry().with(layer);
         tracing::subscriber::with_default(subscriber, || {
             tracing::info!("server started");

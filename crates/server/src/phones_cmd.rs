@@ -23,7 +23,11 @@ pub async fn open_store(config: &Config, data_dir: &Path) -> anyhow::Result<Stor
         .with_context(|| format!("opening the store {url}"))
 }
 
-pub async fn run(command: PhonesCommand, config: &Config, data_dir: &Path) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    command: PhonesCommand,
+    config: &Config,
+    data_dir: &Path,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(config, data_dir).await?;
     let result = match command {
         PhonesCommand::List { format } => {
@@ -69,7 +73,8 @@ fn now_ms() -> i64 {
 
 fn rfc3339(ms: i64) -> Option<String> {
     let time = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()?;
-    time.format(&time::format_description::well_known::Rfc3339).ok()
+    time.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 /// The JSON form of a phone (the contract of `phones list --format json`).

@@ -54,17 +54,31 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
         .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let store = open_store(&config, &data_dir).await?;
     let shutdown = CancellationToken::new();
-    let link = PhoneLink::start(store.clone(), phone_link_settings(&config), shutdown.clone())
-        .await
-        .context("starting the phone link")?;
+    let link = PhoneLink::start(
+        store.clone(),
+        phone_link_settings(&config),
+        shutdown.clone(),
+    )
+    .await
+    .context("starting the phone link")?;
 
     let sip = &config.sip;
     let wan = (!sip.wan_address.is_empty()).then(|| sip.wan_address.clone());
     let listeners = [
         ("sip.tcp_listen", &sip.tcp_listen, Transport::Tcp, None),
         ("sip.tls_listen", &sip.tls_listen, Transport::Tls, None),
-        ("sip.wan_tcp_listen", &sip.wan_tcp_listen, Transport::Tcp, wan.clone()),
-        ("sip.wan_tls_listen", &sip.wan_tls_listen, Transport::Tls, wan),
+        (
+            "sip.wan_tcp_listen",
+            &sip.wan_tcp_listen,
+            Transport::Tcp,
+            wan.clone(),
+        ),
+        (
+            "sip.wan_tls_listen",
+            &sip.wan_tls_listen,
+            Transport::Tls,
+            wan,
+        ),
     ];
     let needs_tls = listeners
         .iter()
@@ -122,7 +136,10 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     tracing::info!("shutting down");
     shutdown.cancel();
     for task in tasks {
-        if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .is_err()
+        {
             tracing::warn!("a listener did not stop within 5 s");
         }
     }

@@ -23,7 +23,10 @@ fn version_is_printed() {
     let dir = tempfile::tempdir().unwrap();
     let out = callboard(&["--version"], &[], dir.path());
     assert!(out.status.success());
-    assert_eq!(text(&out.stdout).trim(), format!("callboard {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("callboard {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -44,7 +47,11 @@ fn the_printed_example_is_a_valid_config_file() {
 fn config_check_names_every_bad_key_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.toml");
-    std::fs::write(&file, "[sip]\nexpires = \"never\"\ntcp_listen = \"nowhere\"\n[log]\nlevel = \"shouting\"\n").unwrap();
+    std::fs::write(
+        &file,
+        "[sip]\nexpires = \"never\"\ntcp_listen = \"nowhere\"\n[log]\nlevel = \"shouting\"\n",
+    )
+    .unwrap();
     let out = callboard(
         &["config", "check", "--config", file.to_str().unwrap()],
         &[("CALLBOARD_SIP__KEEPALIVE", "often")],
@@ -53,9 +60,16 @@ fn config_check_names_every_bad_key_and_fails() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("sip.expires"), "{err}");
-    assert!(err.contains("sip.keepalive") && err.contains("CALLBOARD_SIP__KEEPALIVE"), "{err}");
+    assert!(
+        err.contains("sip.keepalive") && err.contains("CALLBOARD_SIP__KEEPALIVE"),
+        "{err}"
+    );
     // serve refuses the same configuration with the same messages.
-    let out = callboard(&["serve", "--config", file.to_str().unwrap()], &[], dir.path());
+    let out = callboard(
+        &["serve", "--config", file.to_str().unwrap()],
+        &[],
+        dir.path(),
+    );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("sip.expires"));
 }
@@ -63,7 +77,11 @@ fn config_check_names_every_bad_key_and_fails() {
 #[test]
 fn a_missing_config_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = callboard(&["config", "check", "--config", "nope.toml"], &[], dir.path());
+    let out = callboard(
+        &["config", "check", "--config", "nope.toml"],
+        &[],
+        dir.path(),
+    );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("nope.toml does not exist"));
 }
@@ -76,16 +94,34 @@ fn phones_can_be_commissioned_before_they_ever_register() {
     let out = callboard(&["phones", "list", "--data-dir", data], &[], dir.path());
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("no phones known yet"));
-    let out = callboard(&["phones", "enable", "aa:bb:cc:dd:ee:ff", "--data-dir", data], &[], dir.path());
+    let out = callboard(
+        &["phones", "enable", "aa:bb:cc:dd:ee:ff", "--data-dir", data],
+        &[],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = callboard(&["phones", "list", "--format", "json", "--data-dir", data], &[], dir.path());
+    let out = callboard(
+        &["phones", "list", "--format", "json", "--data-dir", data],
+        &[],
+        dir.path(),
+    );
     let phones: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(phones[0]["mac"], "AABBCCDDEEFF");
     assert_eq!(phones[0]["status"], "offline");
-    for key in ["vendor", "model", "last_address", "identities", "last_registration"] {
+    for key in [
+        "vendor",
+        "model",
+        "last_address",
+        "identities",
+        "last_registration",
+    ] {
         assert!(phones[0].get(key).is_some(), "{key} missing");
     }
-    let out = callboard(&["phones", "disable", "not-a-mac", "--data-dir", data], &[], dir.path());
+    let out = callboard(
+        &["phones", "disable", "not-a-mac", "--data-dir", data],
+        &[],
+        dir.path(),
+    );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("not a MAC address"));
 }

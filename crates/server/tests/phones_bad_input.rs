@@ -14,7 +14,9 @@ use common::{Phone, PhoneSpec, Server, status};
 /// and how long the close took. Panics when the server keeps the connection open for 10 s.
 fn send_and_wait_for_close(port: u16, bytes: &[u8]) -> (String, Duration) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let started = Instant::now();
     // The server may close before everything is written (e.g. oversized headers).
     let _ = stream.write_all(bytes);
@@ -28,7 +30,10 @@ fn send_and_wait_for_close(port: u16, bytes: &[u8]) -> (String, Duration) {
             Err(e) => panic!("connection not closed by the server: {e}"),
         }
     }
-    (String::from_utf8_lossy(&answer).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
 }
 
 fn register_with(extra_headers: &str, content_length: &str, body: &str) -> Vec<u8> {
@@ -55,44 +60,72 @@ fn bad_input_gets_errors_or_clean_closes_and_a_good_phone_is_served_afterwards()
         .chain(b"\r\n\r\n".iter().copied())
         .collect();
     let (answer, _) = send_and_wait_for_close(port, &garbage);
-    assert!(answer.is_empty() || answer.starts_with("SIP/2.0 4"), "garbage: {answer}");
+    assert!(
+        answer.is_empty() || answer.starts_with("SIP/2.0 4"),
+        "garbage: {answer}"
+    );
 
     // A malformed request line.
     let (answer, _) =
         send_and_wait_for_close(port, b"REGISTER\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n");
-    assert!(answer.starts_with("SIP/2.0 400"), "malformed request line: {answer}");
+    assert!(
+        answer.starts_with("SIP/2.0 400"),
+        "malformed request line: {answer}"
+    );
 
     // A Content-Length beyond the body: the rest never comes; closed after message_timeout.
     let (answer, took) = send_and_wait_for_close(port, &register_with("", "500", "only ten b"));
     assert!(answer.is_empty(), "short body: {answer}");
-    assert!(took >= Duration::from_millis(900), "closed after the timeout, not at once: {took:?}");
+    assert!(
+        took >= Duration::from_millis(900),
+        "closed after the timeout, not at once: {took:?}"
+    );
 
     // Headers over the limit (default 16 KiB).
     let huge_header = format!("X-Padding: {}\r\n", "p".repeat(20_000));
     let (answer, _) = send_and_wait_for_close(port, &register_with(&huge_header, "0", ""));
-    assert!(answer.starts_with("SIP/2.0 513"), "oversized headers: {answer}");
+    assert!(
+        answer.starts_with("SIP/2.0 513"),
+        "oversized headers: {answer}"
+    );
 
     // A body over the limit (default 64 KiB) is refused from its Content-Length alone.
     let (answer, took) = send_and_wait_for_close(port, &register_with("", "1000000", ""));
-    assert!(answer.starts_with("SIP/2.0 413"), "oversized body: {answer}");
-    assert!(took < Duration::from_millis(900), "refused at once: {took:?}");
+    assert!(
+        answer.starts_with("SIP/2.0 413"),
+        "oversized body: {answer}"
+    );
+    assert!(
+        took < Duration::from_millis(900),
+        "refused at once: {took:?}"
+    );
 
     // A message without Content-Length on a stream.
     let (answer, _) = send_and_wait_for_close(
         port,
         b"OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
     );
-    assert!(answer.starts_with("SIP/2.0 411"), "missing Content-Length: {answer}");
+    assert!(
+        answer.starts_with("SIP/2.0 411"),
+        "missing Content-Length: {answer}"
+    );
 
     // Half a message, then silence: closed after message_timeout.
-    let (answer, took) = send_and_wait_for_close(port, b"REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TC");
+    let (answer, took) =
+        send_and_wait_for_close(port, b"REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TC");
     assert!(answer.is_empty(), "{answer}");
-    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(5), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
 
     // A connection that never says anything: closed after idle_timeout.
     let (answer, took) = send_and_wait_for_close(port, b"");
     assert!(answer.is_empty());
-    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(6), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
 
     // 1,000 connections opened and dropped, some after half a message.
     let mut connections = Vec::new();
@@ -116,7 +149,9 @@ fn bad_input_gets_errors_or_clean_closes_and_a_good_phone_is_served_afterwards()
 fn requests_the_registrar_does_not_serve_get_sip_errors_on_a_kept_connection() {
     let server = Server::start(&[]);
     let mut stream = TcpStream::connect(("127.0.0.1", server.sip_tcp)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     let ask = |stream: &mut TcpStream, request: &str| -> String {
         stream.write_all(request.as_bytes()).unwrap();
         let mut chunk = [0u8; 4096];
@@ -124,22 +159,60 @@ fn requests_the_registrar_does_not_serve_get_sip_errors_on_a_kept_connection() {
         String::from_utf8_lossy(&chunk[..n]).into_owned()
     };
     let headers = "Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKq\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: q@test\r\n";
-    let answer = ask(&mut stream, &format!("MESSAGE sip:x SIP/2.0\r\n{headers}CSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n"));
+    let answer = ask(
+        &mut stream,
+        &format!("MESSAGE sip:x SIP/2.0\r\n{headers}CSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n"),
+    );
     assert!(answer.starts_with("SIP/2.0 405"), "{answer}");
     assert!(answer.contains("Allow:"), "{answer}");
-    let answer = ask(&mut stream, &format!("INFO sip:x SIP/2.0\r\n{headers}CSeq: 2 INFO\r\nContent-Length: 0\r\n\r\n"));
-    assert!(answer.starts_with("SIP/2.0 481"), "INFO outside a dialog: {answer}");
-    let answer = ask(&mut stream, &format!("OPTIONS sip:x SIP/2.0\r\n{headers}CSeq: 3 OPTIONS\r\nContent-Length: 0\r\n\r\n"));
+    let answer = ask(
+        &mut stream,
+        &format!("INFO sip:x SIP/2.0\r\n{headers}CSeq: 2 INFO\r\nContent-Length: 0\r\n\r\n"),
+    );
+    assert!(
+        answer.starts_with("SIP/2.0 481"),
+        "INFO outside a dialog: {answer}"
+    );
+    let answer = ask(
+        &mut stream,
+        &format!("OPTIONS sip:x SIP/2.0\r\n{headers}CSeq: 3 OPTIONS\r\nContent-Length: 0\r\n\r\n"),
+    );
     assert!(answer.starts_with("SIP/2.0 200"), "{answer}");
+    // A request that parses but breaks the rules gets its error on a kept connection.
+    let answer = ask(
+        &mut stream,
+        &format!("OPTIONS sip:x SIP/2.0\r\n{headers}CSeq: 6 INFO\r\nContent-Length: 0\r\n\r\n"),
+    );
+    assert!(
+        answer.starts_with("SIP/2.0 400"),
+        "CSeq method mismatch: {answer}"
+    );
+    assert!(
+        answer.contains("Call-ID: q@test"),
+        "a real response with the request's headers: {answer}"
+    );
+    let answer = ask(
+        &mut stream,
+        &format!(
+            "OPTIONS mailto:x@y SIP/2.0\r\n{headers}CSeq: 7 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        ),
+    );
+    assert!(
+        answer.starts_with("SIP/2.0 416"),
+        "unsupported URI scheme: {answer}"
+    );
     // RFC 5626 keep-alive ping gets a pong.
     stream.write_all(b"\r\n\r\n").unwrap();
     let mut pong = [0u8; 2];
     stream.read_exact(&mut pong).unwrap();
     assert_eq!(&pong, b"\r\n");
     // A user name that is not a MAC address is forbidden after the challenge.
-    let answer = ask(&mut stream, &format!(
-        "REGISTER sip:x SIP/2.0\r\n{headers}CSeq: 4 REGISTER\r\nContact: <sip:a@127.0.0.1:5999>\r\nContent-Length: 0\r\n\r\n"
-    ));
+    let answer = ask(
+        &mut stream,
+        &format!(
+            "REGISTER sip:x SIP/2.0\r\n{headers}CSeq: 4 REGISTER\r\nContact: <sip:a@127.0.0.1:5999>\r\nContent-Length: 0\r\n\r\n"
+        ),
+    );
     assert!(answer.starts_with("SIP/2.0 401"), "{answer}");
     let nonce = answer
         .split("nonce=\"")
@@ -147,10 +220,13 @@ fn requests_the_registrar_does_not_serve_get_sip_errors_on_a_kept_connection() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
-    let answer = ask(&mut stream, &format!(
-        "REGISTER sip:x SIP/2.0\r\n{headers}CSeq: 5 REGISTER\r\nContact: <sip:a@127.0.0.1:5999>\r\n\
+    let answer = ask(
+        &mut stream,
+        &format!(
+            "REGISTER sip:x SIP/2.0\r\n{headers}CSeq: 5 REGISTER\r\nContact: <sip:a@127.0.0.1:5999>\r\n\
          Authorization: Digest username=\"alice\", realm=\"callboard\", nonce=\"{nonce}\", uri=\"sip:x\", response=\"00000000000000000000000000000000\", qop=auth, nc=00000001, cnonce=\"c\"\r\n\
          Content-Length: 0\r\n\r\n"
-    ));
+        ),
+    );
     assert!(answer.starts_with("SIP/2.0 403"), "{answer}");
 }

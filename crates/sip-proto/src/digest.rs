@@ -131,7 +131,10 @@ fn parse_auth_params(value: &str) -> Result<Option<AuthParams>, String> {
 }
 
 fn take(params: &AuthParams, name: &str) -> Option<String> {
-    params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
 }
 
 fn required(params: &AuthParams, name: &str) -> Result<String, String> {
@@ -174,17 +177,20 @@ impl DigestCredentials {
             .as_deref()
             .and_then(DigestAlgorithm::from_token)
             .unwrap_or(DigestAlgorithm::Md5);
-        let auth = challenge
-            .qop
-            .as_deref()
-            .is_some_and(|q| q.split(',').any(|o| trim_lws(o).eq_ignore_ascii_case("auth")));
+        let auth = challenge.qop.as_deref().is_some_and(|q| {
+            q.split(',')
+                .any(|o| trim_lws(o).eq_ignore_ascii_case("auth"))
+        });
         let mut creds = DigestCredentials {
             username: username.to_owned(),
             realm: challenge.realm.clone(),
             nonce: challenge.nonce.clone(),
             uri: uri.to_owned(),
             response: String::new(),
-            algorithm: challenge.algorithm.as_ref().map(|_| algorithm.as_str().to_owned()),
+            algorithm: challenge
+                .algorithm
+                .as_ref()
+                .map(|_| algorithm.as_str().to_owned()),
             cnonce: auth.then(|| cnonce.to_owned()),
             qop: auth.then(|| "auth".to_owned()),
             nc: auth.then(|| "00000001".to_owned()),
@@ -524,8 +530,7 @@ impl DigestAuthenticator {
             };
         }
         let lifetime = self.nonce_lifetime_secs;
-        if state.used.len() >= MAX_TRACKED_NONCES
-            || now.saturating_sub(state.last_prune) > lifetime
+        if state.used.len() >= MAX_TRACKED_NONCES || now.saturating_sub(state.last_prune) > lifetime
         {
             state
                 .used
@@ -636,8 +641,14 @@ mod tests {
         a.record_use("fresh", next, None, next).unwrap();
         assert!(a.tracked() <= MAX_TRACKED_NONCES / 2 + 1);
         // an old nonce that was forgotten cannot be replayed
-        assert_eq!(a.record_use("n1", 1, None, next), Err(DigestError::StaleNonce));
-        assert_eq!(a.record_use("fresh", next, None, next), Err(DigestError::Replay));
+        assert_eq!(
+            a.record_use("n1", 1, None, next),
+            Err(DigestError::StaleNonce)
+        );
+        assert_eq!(
+            a.record_use("fresh", next, None, next),
+            Err(DigestError::Replay)
+        );
     }
 
     #[test]
@@ -653,12 +664,19 @@ mod tests {
         let a = DigestAuthenticator::new("realm \"x\"", [3; 32], 60);
         let mut ch = a.challenge(DigestAlgorithm::Sha256, true, 5);
         ch.opaque = Some("op".into());
-        let parsed = DigestChallenge::parse(&ch.to_header_value()).unwrap().unwrap();
+        let parsed = DigestChallenge::parse(&ch.to_header_value())
+            .unwrap()
+            .unwrap();
         assert_eq!(parsed, ch);
         let creds = DigestCredentials::answer(&ch, "bob", "pw", "REGISTER", "sip:r", "abc");
-        let parsed = DigestCredentials::parse(&creds.to_header_value()).unwrap().unwrap();
+        let parsed = DigestCredentials::parse(&creds.to_header_value())
+            .unwrap()
+            .unwrap();
         assert_eq!(parsed, creds);
-        assert_eq!(DigestCredentials::parse("Basic Zm9vOmJhcg==").unwrap(), None);
+        assert_eq!(
+            DigestCredentials::parse("Basic Zm9vOmJhcg==").unwrap(),
+            None
+        );
         assert!(DigestCredentials::parse("Digest realm=\"r\"").is_err());
         assert!(DigestCredentials::parse("Digest username=\"unterminated").is_err());
     }

@@ -178,9 +178,7 @@ impl Framer {
             if buf.len() >= limit {
                 return Err(FrameError::HeadersTooLarge { limit });
             }
-            self.state = State::Head {
-                scanned: buf.len(),
-            };
+            self.state = State::Head { scanned: buf.len() };
             return Ok(None);
         };
         let body_len = raw_content_length(buf.get(..head_len).unwrap_or_default())
@@ -201,7 +199,8 @@ impl Framer {
         head_len: usize,
         body_len: usize,
     ) -> Result<Option<Frame>, FrameError> {
-        let total = head_len + body_len;
+        // cannot overflow with sane limits; saturating keeps huge ones harmless
+        let total = head_len.saturating_add(body_len);
         if buf.len() < total {
             self.state = State::Body { head_len, body_len };
             return Ok(None);
@@ -227,14 +226,26 @@ mod tests {
     #[test]
     fn raw_content_length_reading() {
         assert_eq!(raw_content_length(b"X\r\nl: 12\r\n\r\n"), Ok(12));
-        assert_eq!(raw_content_length(b"X\r\nContent-Length : 3\r\nContent-Length: 3\r\n\r\n"), Ok(3));
+        assert_eq!(
+            raw_content_length(b"X\r\nContent-Length : 3\r\nContent-Length: 3\r\n\r\n"),
+            Ok(3)
+        );
         assert_eq!(
             raw_content_length(b"X\r\nContent-Length: 3\r\nl: 4\r\n\r\n"),
             Err(FrameError::InvalidContentLength)
         );
-        assert_eq!(raw_content_length(b"X\r\nl: -1\r\n\r\n"), Err(FrameError::InvalidContentLength));
-        assert_eq!(raw_content_length(b"X\r\nTo: a\r\n\r\n"), Err(FrameError::MissingContentLength));
+        assert_eq!(
+            raw_content_length(b"X\r\nl: -1\r\n\r\n"),
+            Err(FrameError::InvalidContentLength)
+        );
+        assert_eq!(
+            raw_content_length(b"X\r\nTo: a\r\n\r\n"),
+            Err(FrameError::MissingContentLength)
+        );
         // the start line is not a header, even if it looks like one
-        assert_eq!(raw_content_length(b"l: 5\r\n\r\n"), Err(FrameError::MissingContentLength));
+        assert_eq!(
+            raw_content_length(b"l: 5\r\n\r\n"),
+            Err(FrameError::MissingContentLength)
+        );
     }
 }

@@ -221,7 +221,10 @@ mod tests {
         for s in ["plain", "with \"quotes\"", "back\\slash", "nul\0bel\x07"] {
             assert_eq!(unquote(&quote(s)).unwrap(), s);
         }
-        assert_eq!(unquote(r#""J Rosenberg \\\"""#).unwrap(), "J Rosenberg \\\"");
+        assert_eq!(
+            unquote(r#""J Rosenberg \\\"""#).unwrap(),
+            "J Rosenberg \\\""
+        );
         assert!(unquote("\"a\"b\"").is_err());
     }
 

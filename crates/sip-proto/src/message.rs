@@ -396,9 +396,10 @@ impl SipMessage {
     }
 
     /// Prints the message. A Content-Length equal to the body length is always
-    /// printed: the first Content-Length header is kept in place (its value
-    /// rewritten if it does not match), further ones are dropped, and one is
-    /// appended if there was none.
+    /// printed: Content-Length headers stay in place (with their value
+    /// rewritten if it does not match), and one is appended if there was none.
+    /// So a parsed message that carries Content-Length prints back to bytes
+    /// that parse to an equal message.
     pub fn write_to(&self, out: &mut BytesMut) {
         let body_len = self.body.len();
         match &self.start {
@@ -412,9 +413,6 @@ impl SipMessage {
         let mut wrote_length = false;
         for h in &self.headers {
             if names_match(&h.name, "Content-Length") {
-                if wrote_length {
-                    continue;
-                }
                 wrote_length = true;
                 if parse_decimal::<usize>(&h.value) != Some(body_len) {
                     put_all(out, &[&h.name, ": ", &body_len.to_string(), "\r\n"]);
@@ -487,7 +485,9 @@ impl SipMessage {
     }
 
     fn required(&self, name: &'static str) -> Result<&str, ParseError> {
-        self.headers.get(name).ok_or(ParseError::MissingHeader(name))
+        self.headers
+            .get(name)
+            .ok_or(ParseError::MissingHeader(name))
     }
 
     /// The Call-ID (a non-empty word without white space).
@@ -591,8 +591,8 @@ impl SipMessage {
     /// scheme; headers with other schemes are ignored (RFC 4475 §3.3.7).
     pub fn authorization(&self) -> Result<Option<DigestCredentials>, ParseError> {
         for value in self.headers.get_all("Authorization") {
-            if let Some(creds) = DigestCredentials::parse(value)
-                .map_err(|r| invalid_header("Authorization", r))?
+            if let Some(creds) =
+                DigestCredentials::parse(value).map_err(|r| invalid_header("Authorization", r))?
             {
                 return Ok(Some(creds));
             }
@@ -603,8 +603,8 @@ impl SipMessage {
     /// The first Digest challenge of the WWW-Authenticate headers.
     pub fn www_authenticate(&self) -> Result<Option<DigestChallenge>, ParseError> {
         for value in self.headers.get_all("WWW-Authenticate") {
-            if let Some(challenge) = DigestChallenge::parse(value)
-                .map_err(|r| invalid_header("WWW-Authenticate", r))?
+            if let Some(challenge) =
+                DigestChallenge::parse(value).map_err(|r| invalid_header("WWW-Authenticate", r))?
             {
                 return Ok(Some(challenge));
             }
@@ -710,7 +710,10 @@ mod tests {
         h.push("v", "b");
         h.push("Via", "c");
         h.set("VIA", "z");
-        assert_eq!(h.iter().map(|x| x.value.as_str()).collect::<Vec<_>>(), ["z", "t"]);
+        assert_eq!(
+            h.iter().map(|x| x.value.as_str()).collect::<Vec<_>>(),
+            ["z", "t"]
+        );
         assert_eq!(h.iter().next().map(|x| x.name.as_str()), Some("VIA"));
         h.set("Contact", "<sip:x>");
         assert_eq!(h.len(), 3);
@@ -726,7 +729,22 @@ mod tests {
     fn methods() {
         assert_eq!(Method::parse("INVITE"), Method::Invite);
         assert_eq!(Method::parse("invite"), Method::Other("invite".into()));
-        for m in ["REGISTER", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "SUBSCRIBE", "MESSAGE", "UPDATE", "PRACK", "REFER", "PUBLISH", "X-Y"] {
+        for m in [
+            "REGISTER",
+            "ACK",
+            "BYE",
+            "CANCEL",
+            "OPTIONS",
+            "INFO",
+            "NOTIFY",
+            "SUBSCRIBE",
+            "MESSAGE",
+            "UPDATE",
+            "PRACK",
+            "REFER",
+            "PUBLISH",
+            "X-Y",
+        ] {
             assert_eq!(Method::parse(m).as_str(), m);
             assert_eq!(Method::parse(m).to_string(), m);
         }

@@ -64,7 +64,11 @@ pub(crate) fn parse_start_line(line: &str) -> Result<StartLine, ParseError> {
         return Err(ParseError::Empty);
     }
     let first = line.split(' ').next().unwrap_or_default();
-    if first.len() >= 4 && first.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("SIP/")) {
+    if first.len() >= 4
+        && first
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("SIP/"))
+    {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
         if line.chars().any(|c| c.is_control() && c != '\t') {
             return Err(bad_start(line));
@@ -137,7 +141,9 @@ pub(crate) fn parse_head(head: &[u8]) -> Result<Head, ParseError> {
             break;
         }
         if line.contains('\r') {
-            return Err(ParseError::InvalidHeaderLine(line.escape_debug().to_string()));
+            return Err(ParseError::InvalidHeaderLine(
+                line.escape_debug().to_string(),
+            ));
         }
         if line.starts_with([' ', '\t']) {
             match current.as_mut() {
@@ -225,15 +231,24 @@ mod tests {
     fn start_lines() {
         assert!(matches!(
             parse_start_line("INVITE sip:a@b SIP/2.0"),
-            Ok(StartLine::Request { method: Method::Invite, .. })
+            Ok(StartLine::Request {
+                method: Method::Invite,
+                ..
+            })
         ));
         assert_eq!(
             parse_start_line("SIP/2.0 180 Ringing").unwrap(),
-            StartLine::Response { code: 180, reason: "Ringing".into() }
+            StartLine::Response {
+                code: 180,
+                reason: "Ringing".into()
+            }
         );
         assert_eq!(
             parse_start_line("SIP/2.0 100").unwrap(),
-            StartLine::Response { code: 100, reason: String::new() }
+            StartLine::Response {
+                code: 100,
+                reason: String::new()
+            }
         );
         for (line, want) in [
             ("INVITE  sip:a@b SIP/2.0", "InvalidStartLine"),

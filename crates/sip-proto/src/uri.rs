@@ -56,7 +56,10 @@ fn check_escaped(s: &str, allowed: impl Fn(u8) -> bool) -> Result<(), String> {
         } else if allowed(b) {
             i += 1;
         } else {
-            return Err(format!("character {:?} not allowed in {s:?}", char::from(b)));
+            return Err(format!(
+                "character {:?} not allowed in {s:?}",
+                char::from(b)
+            ));
         }
     }
     Ok(())
@@ -153,7 +156,10 @@ impl Uri {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
         {
-            return Err(err(s, "white space, control characters, '<', '>' or '\"' in URI"));
+            return Err(err(
+                s,
+                "white space, control characters, '<', '>' or '\"' in URI",
+            ));
         }
         let scheme = scheme.to_ascii_lowercase();
         match scheme.as_str() {
@@ -170,10 +176,9 @@ impl Uri {
                     b.is_ascii_alphanumeric() || b"+-.()*#".contains(&b)
                 })
                 .map_err(|r| err(s, r))?;
-                let params = parse_uri_params(params, |b| {
-                    is_unreserved(b) || b"[]/:&+$".contains(&b)
-                })
-                .map_err(|r| err(s, r))?;
+                let params =
+                    parse_uri_params(params, |b| is_unreserved(b) || b"[]/:&+$".contains(&b))
+                        .map_err(|r| err(s, r))?;
                 Ok(Uri {
                     scheme,
                     user: None,
@@ -319,8 +324,14 @@ mod tests {
         let u = round_trip(
             "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
         );
-        assert_eq!(u.user.as_deref(), Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"));
-        assert_eq!(u.password.as_deref(), Some("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"));
+        assert_eq!(
+            u.user.as_deref(),
+            Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*")
+        );
+        assert_eq!(
+            u.password.as_deref(),
+            Some("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)")
+        );
         let u = round_trip("sip:user;par=u%40example.net@example.com");
         assert_eq!(u.user.as_deref(), Some("user;par=u%40example.net"));
         let u = round_trip("sips:[2001:db8::10]:5061;maddr=[2001:db8::1]");
@@ -338,7 +349,10 @@ mod tests {
         let u = round_trip("soap.beep://192.0.2.103:3002");
         assert_eq!(u.scheme, "soap.beep");
         assert_eq!(u.host, "//192.0.2.103:3002");
-        assert_eq!(Uri::parse("SIP:Example.com").unwrap().to_string(), "sip:Example.com");
+        assert_eq!(
+            Uri::parse("SIP:Example.com").unwrap().to_string(),
+            "sip:Example.com"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::fmt;
 
 use crate::error::ParseError;
 use crate::grammar::{
-    find_param, find_top_level, is_lws, is_token, parse_decimal, parse_generic_params,
-    quote, split_top_level, trim_lws, unquote, write_params,
+    find_param, find_top_level, is_lws, is_token, parse_decimal, parse_generic_params, quote,
+    split_top_level, trim_lws, unquote, write_params,
 };
 use crate::message::Method;
 use crate::uri::{Uri, parse_hostport};
@@ -425,7 +425,9 @@ impl SipDate {
         if *zone != "GMT" {
             return Err(format!("time zone {zone:?} is not GMT"));
         }
-        let day: i64 = parse_decimal(day).filter(|d| (1..=31).contains(d)).ok_or_else(bad)?;
+        let day: i64 = parse_decimal(day)
+            .filter(|d| (1..=31).contains(d))
+            .ok_or_else(bad)?;
         let month = MONTHS
             .iter()
             .position(|m| m == month)
@@ -484,8 +486,10 @@ mod tests {
 
     #[test]
     fn name_addr_forms() {
-        let a = NameAddr::parse(r#""J Rosenberg \\\""       <sip:jdrosen@example.com> ; tag = 98asjd8"#)
-            .unwrap();
+        let a = NameAddr::parse(
+            r#""J Rosenberg \\\""       <sip:jdrosen@example.com> ; tag = 98asjd8"#,
+        )
+        .unwrap();
         assert_eq!(a.display_name.as_deref(), Some("J Rosenberg \\\""));
         assert_eq!(a.tag(), Some("98asjd8"));
         let a = NameAddr::parse("caller<sip:caller@example.com>;tag=323").unwrap();
@@ -535,15 +539,24 @@ mod tests {
 
     #[test]
     fn via_with_odd_whitespace() {
-        let v = Via::parse("SIP  / 2.0  / TCP     spindle.example.com   ;\n  branch  =   z9hG4bK9ikj8  ".replace('\n', " ").as_str()).unwrap();
+        let v = Via::parse(
+            "SIP  / 2.0  / TCP     spindle.example.com   ;\n  branch  =   z9hG4bK9ikj8  "
+                .replace('\n', " ")
+                .as_str(),
+        )
+        .unwrap();
         assert_eq!(v.transport, "TCP");
         assert_eq!(v.host, "spindle.example.com");
         assert_eq!(v.branch(), Some("z9hG4bK9ikj8"));
-        let v = Via::parse("SIP/2.0/UDP [2001:db8::9:1]:5070;received=[2001:db8::9:255];rport").unwrap();
+        let v = Via::parse("SIP/2.0/UDP [2001:db8::9:1]:5070;received=[2001:db8::9:255];rport")
+            .unwrap();
         assert_eq!(v.host, "[2001:db8::9:1]");
         assert_eq!(v.port, Some(5070));
         assert_eq!(v.param("rport"), Some(None));
-        assert_eq!(v.to_string(), "SIP/2.0/UDP [2001:db8::9:1]:5070;received=[2001:db8::9:255];rport");
+        assert_eq!(
+            v.to_string(),
+            "SIP/2.0/UDP [2001:db8::9:1]:5070;received=[2001:db8::9:255];rport"
+        );
         for bad in [
             "SIP/2.0/UDP 192.0.2.15;;,;,,",
             "SIP/7.0/UDP host",

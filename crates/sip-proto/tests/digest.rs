@@ -30,7 +30,10 @@ fn client_creds(
     let (user, uri, cnonce) = ("alice", "sip:pbx.example.com", "0a4f113b");
     let ha1 = hash(&format!("{user}:{}:{password}", challenge.realm));
     let ha2 = hash(&format!("{method}:{uri}"));
-    let response = hash(&format!("{ha1}:{}:{nc}:{cnonce}:auth:{ha2}", challenge.nonce));
+    let response = hash(&format!(
+        "{ha1}:{}:{nc}:{cnonce}:auth:{ha2}",
+        challenge.nonce
+    ));
     DigestCredentials {
         username: user.into(),
         realm: challenge.realm.clone(),
@@ -72,7 +75,11 @@ fn verify_through_header_text() {
         "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: {}\r\nContent-Length: 0\r\n\r\n",
         ch.to_header_value()
     );
-    let parsed = SipMessage::parse(response.as_bytes()).unwrap().www_authenticate().unwrap().unwrap();
+    let parsed = SipMessage::parse(response.as_bytes())
+        .unwrap()
+        .www_authenticate()
+        .unwrap()
+        .unwrap();
     assert_eq!(parsed, ch);
     let creds = client_creds(&parsed, "pw", "REGISTER", "00000001", md5_hex);
     let request = format!(
@@ -86,7 +93,14 @@ fn verify_through_header_text() {
     assert_eq!(got, creds);
     assert_eq!(a.verify(&got, "REGISTER", "pw", NOW), Ok(()));
     // the crate's own client helper agrees with the hand computation
-    let helper = DigestCredentials::answer(&ch, "alice", "pw", "REGISTER", "sip:pbx.example.com", "0a4f113b");
+    let helper = DigestCredentials::answer(
+        &ch,
+        "alice",
+        "pw",
+        "REGISTER",
+        "sip:pbx.example.com",
+        "0a4f113b",
+    );
     assert_eq!(helper.response, creds.response);
 }
 
@@ -94,7 +108,7 @@ fn verify_through_header_text() {
 fn legacy_responses_without_qop_verify_once() {
     let a = auth();
     let ch = a.challenge(DigestAlgorithm::Md5, false, NOW);
-    let ha1 = md5_hex(&format!("alice:pbx.example.com:pw"));
+    let ha1 = md5_hex("alice:pbx.example.com:pw");
     let ha2 = md5_hex("INVITE:sip:bob@pbx.example.com");
     let creds = DigestCredentials {
         username: "alice".into(),
@@ -109,7 +123,10 @@ fn legacy_responses_without_qop_verify_once() {
         opaque: None,
     };
     assert_eq!(a.verify(&creds, "INVITE", "pw", NOW), Ok(()));
-    assert_eq!(a.verify(&creds, "INVITE", "pw", NOW), Err(DigestError::Replay));
+    assert_eq!(
+        a.verify(&creds, "INVITE", "pw", NOW),
+        Err(DigestError::Replay)
+    );
 }
 
 #[test]
@@ -120,12 +137,21 @@ fn nonce_counts_must_increase() {
     let c2 = client_creds(&ch, "pw", "REGISTER", "00000002", md5_hex);
     let c5 = client_creds(&ch, "pw", "REGISTER", "00000005", md5_hex);
     assert_eq!(a.verify(&c1, "REGISTER", "pw", NOW), Ok(()));
-    assert_eq!(a.verify(&c1, "REGISTER", "pw", NOW), Err(DigestError::Replay));
+    assert_eq!(
+        a.verify(&c1, "REGISTER", "pw", NOW),
+        Err(DigestError::Replay)
+    );
     assert_eq!(a.verify(&c5, "REGISTER", "pw", NOW), Ok(()));
-    assert_eq!(a.verify(&c2, "REGISTER", "pw", NOW), Err(DigestError::Replay));
+    assert_eq!(
+        a.verify(&c2, "REGISTER", "pw", NOW),
+        Err(DigestError::Replay)
+    );
     // a wrong password does not advance the counter
     let c6 = client_creds(&ch, "wrong", "REGISTER", "00000006", md5_hex);
-    assert_eq!(a.verify(&c6, "REGISTER", "pw", NOW), Err(DigestError::WrongResponse));
+    assert_eq!(
+        a.verify(&c6, "REGISTER", "pw", NOW),
+        Err(DigestError::WrongResponse)
+    );
     let c6 = client_creds(&ch, "pw", "REGISTER", "00000006", md5_hex);
     assert_eq!(a.verify(&c6, "REGISTER", "pw", NOW), Ok(()));
 }
@@ -141,20 +167,38 @@ fn rejections() {
     assert!(stale.is_stale());
     assert!(!DigestError::WrongResponse.is_stale());
 
-    assert_eq!(a.verify(&good, "INVITE", "pw", NOW), Err(DigestError::WrongResponse));
-    assert_eq!(a.verify(&good, "REGISTER", "other", NOW), Err(DigestError::WrongResponse));
+    assert_eq!(
+        a.verify(&good, "INVITE", "pw", NOW),
+        Err(DigestError::WrongResponse)
+    );
+    assert_eq!(
+        a.verify(&good, "REGISTER", "other", NOW),
+        Err(DigestError::WrongResponse)
+    );
 
     let mut c = good.clone();
     c.realm = "elsewhere".into();
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::WrongRealm));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::WrongRealm)
+    );
 
-    let forged = DigestAuthenticator::new("pbx.example.com", [1; 32], 300)
-        .challenge(DigestAlgorithm::Md5, false, NOW);
+    let forged = DigestAuthenticator::new("pbx.example.com", [1; 32], 300).challenge(
+        DigestAlgorithm::Md5,
+        false,
+        NOW,
+    );
     let c = client_creds(&forged, "pw", "REGISTER", "00000001", md5_hex);
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::InvalidNonce));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::InvalidNonce)
+    );
     let mut c = good.clone();
     c.nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093".into();
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::InvalidNonce));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::InvalidNonce)
+    );
 
     for (alg, want) in [("MD5-sess", "MD5-sess"), ("SHA-512-256", "SHA-512-256")] {
         let mut c = good.clone();
@@ -166,17 +210,29 @@ fn rejections() {
     }
     let mut c = good.clone();
     c.qop = Some("auth-int".into());
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::UnsupportedQop("auth-int".into())));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::UnsupportedQop("auth-int".into()))
+    );
 
     let mut c = good.clone();
     c.cnonce = None;
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::MissingParameter("cnonce")));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::MissingParameter("cnonce"))
+    );
     let mut c = good.clone();
     c.nc = Some("1".into());
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::MissingParameter("nc")));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::MissingParameter("nc"))
+    );
     let mut c = good.clone();
     c.username.clear();
-    assert_eq!(a.verify(&c, "REGISTER", "pw", NOW), Err(DigestError::MissingParameter("username")));
+    assert_eq!(
+        a.verify(&c, "REGISTER", "pw", NOW),
+        Err(DigestError::MissingParameter("username"))
+    );
 
     // after all those failures the good credentials still work once
     assert_eq!(a.verify(&good, "REGISTER", "pw", NOW), Ok(()));

@@ -21,7 +21,11 @@ fn message(call_id: &str, body: &str) -> Vec<u8> {
 }
 
 /// Feeds `input` in chunks of `chunk` bytes, collecting frames until an error.
-fn feed(framer: &mut Framer, input: &[u8], chunk: usize) -> (Vec<Frame>, Option<FrameError>, BytesMut) {
+fn feed(
+    framer: &mut Framer,
+    input: &[u8],
+    chunk: usize,
+) -> (Vec<Frame>, Option<FrameError>, BytesMut) {
     let mut buf = BytesMut::new();
     let mut frames = Vec::new();
     for piece in input.chunks(chunk) {
@@ -69,7 +73,10 @@ fn partial_message_stays_buffered() {
     assert_eq!(framer.decode(&mut buf), Ok(None));
     assert_eq!(buf.len(), input.len() - 2, "nothing consumed");
     buf.extend_from_slice(&input[input.len() - 2..]);
-    assert!(matches!(framer.decode(&mut buf), Ok(Some(Frame::Message(_)))));
+    assert!(matches!(
+        framer.decode(&mut buf),
+        Ok(Some(Frame::Message(_)))
+    ));
     assert!(buf.is_empty());
 }
 
@@ -85,7 +92,11 @@ fn two_messages_in_one_buffer() {
         frames.push(f);
     }
     assert_eq!(call_ids(&frames), ["first", "second"]);
-    assert_eq!(&buf[..], b"INVITE sip:x", "the next message's start stays buffered");
+    assert_eq!(
+        &buf[..],
+        b"INVITE sip:x",
+        "the next message's start stays buffered"
+    );
 }
 
 #[test]
@@ -98,7 +109,11 @@ fn keep_alives() {
     for chunk in [1, 3, input.len()] {
         let (frames, err, rest) = feed(&mut Framer::default(), &input, chunk);
         assert_eq!(err, None);
-        assert_eq!(call_ids(&frames), ["ping", "a", "pong", "b", "ping", "ping"], "chunk {chunk}");
+        assert_eq!(
+            call_ids(&frames),
+            ["ping", "a", "pong", "b", "ping", "ping"],
+            "chunk {chunk}"
+        );
         assert!(rest.is_empty());
     }
     // a lone CRLF at the end of the buffer may be the first half of a ping
@@ -111,7 +126,10 @@ fn keep_alives() {
 
 #[test]
 fn header_limit_is_enforced_before_buffering_more() {
-    let limits = FramerLimits { max_header_bytes: 400, max_body_bytes: 1000 };
+    let limits = FramerLimits {
+        max_header_bytes: 400,
+        max_body_bytes: 1000,
+    };
     // a head of exactly 400 bytes is accepted
     let mut input = message("x", "");
     let pad = 400 - input.len();
@@ -143,14 +161,37 @@ fn header_limit_is_enforced_before_buffering_more() {
 
 #[test]
 fn body_limit_is_checked_before_waiting_for_the_body() {
-    let limits = FramerLimits { max_header_bytes: 1000, max_body_bytes: 10 };
+    let limits = FramerLimits {
+        max_header_bytes: 1000,
+        max_body_bytes: 10,
+    };
     let input = message("x", "01234567890");
     let head_len = input.len() - 11;
     let mut framer = Framer::new(limits);
     let mut buf = BytesMut::from(&input[..head_len]);
-    assert_eq!(framer.decode(&mut buf), Err(FrameError::BodyTooLarge { length: 11, limit: 10 }));
+    assert_eq!(
+        framer.decode(&mut buf),
+        Err(FrameError::BodyTooLarge {
+            length: 11,
+            limit: 10
+        })
+    );
     let input = message("x", "0123456789");
-    assert!(matches!(feed(&mut Framer::new(limits), &input, 5).0.as_slice(), [Frame::Message(_)]));
+    assert!(matches!(
+        feed(&mut Framer::new(limits), &input, 5).0.as_slice(),
+        [Frame::Message(_)]
+    ));
+}
+
+#[test]
+fn unlimited_body_limit_does_not_overflow() {
+    let limits = FramerLimits {
+        max_header_bytes: 1000,
+        max_body_bytes: usize::MAX,
+    };
+    let mut buf =
+        BytesMut::from(&b"OPTIONS sip:a@b SIP/2.0\r\nl: 18446744073709551615\r\n\r\nab"[..]);
+    assert_eq!(Framer::new(limits).decode(&mut buf), Ok(None));
 }
 
 #[test]
@@ -170,13 +211,18 @@ fn content_length_is_mandatory_on_a_stream() {
 fn invalid_message_is_consumed_and_decoding_goes_on() {
     let mut input = message("bad", "x");
     // CSeq method does not match: valid framing, invalid message
-    let text = String::from_utf8(input).unwrap().replace("CSeq: 1 MESSAGE", "CSeq: 1 INVITE");
+    let text = String::from_utf8(input)
+        .unwrap()
+        .replace("CSeq: 1 MESSAGE", "CSeq: 1 INVITE");
     input = text.into_bytes();
     input.extend(message("good", "y"));
     let mut framer = Framer::default();
     let mut buf = BytesMut::from(&input[..]);
     let err = framer.decode(&mut buf).unwrap_err();
-    assert!(matches!(err, FrameError::Parse(ParseError::CSeqMethodMismatch { .. })));
+    assert!(matches!(
+        err,
+        FrameError::Parse(ParseError::CSeqMethodMismatch { .. })
+    ));
     assert!(!err.is_fatal());
     let Ok(Some(Frame::Message(m))) = framer.decode(&mut buf) else {
         panic!("the next message should decode");
@@ -184,7 +230,9 @@ fn invalid_message_is_consumed_and_decoding_goes_on() {
     assert_eq!(m.call_id().unwrap(), "good");
 
     // decode_unvalidated hands the invalid message over for an error response
-    let text = String::from_utf8(message("bad", "x")).unwrap().replace("CSeq: 1 MESSAGE", "CSeq: 1 INVITE");
+    let text = String::from_utf8(message("bad", "x"))
+        .unwrap()
+        .replace("CSeq: 1 MESSAGE", "CSeq: 1 INVITE");
     let mut buf = BytesMut::from(text.as_bytes());
     let Ok(Some(Frame::Message(m))) = Framer::default().decode_unvalidated(&mut buf) else {
         panic!("framing should succeed");
@@ -196,15 +244,28 @@ fn invalid_message_is_consumed_and_decoding_goes_on() {
 #[test]
 fn garbage_produces_an_error_not_a_hang() {
     // binary garbage without line structure hits the header limit
-    let garbage: Vec<u8> = (0..40_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..40_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let (frames, err, _) = feed(&mut Framer::default(), &garbage, 1000);
     assert!(frames.is_empty());
-    assert!(matches!(err, Some(FrameError::HeadersTooLarge { .. })), "{err:?}");
+    assert!(
+        matches!(err, Some(FrameError::HeadersTooLarge { .. })),
+        "{err:?}"
+    );
     // text garbage with a blank line has no Content-Length
-    let (_, err, _) = feed(&mut Framer::default(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3);
+    let (_, err, _) = feed(
+        &mut Framer::default(),
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        3,
+    );
     assert_eq!(err, Some(FrameError::MissingContentLength));
     // garbage with a Content-Length is framed and reported as a parse error
-    let (_, err, rest) = feed(&mut Framer::default(), b"\x16\x03\x01 junk\r\nl: 2\r\n\r\nzz", 3);
+    let (_, err, rest) = feed(
+        &mut Framer::default(),
+        b"\x16\x03\x01 junk\r\nl: 2\r\n\r\nzz",
+        3,
+    );
     assert!(matches!(err, Some(FrameError::Parse(_))), "{err:?}");
     assert!(rest.is_empty());
 }

@@ -46,7 +46,10 @@ fn compact_forms_are_read_like_long_forms() {
     assert_eq!(m.top_via().unwrap().host, "pc33.example.com");
     assert_eq!(m.contacts().unwrap().len(), 1);
     assert_eq!(m.supported(), ["replaces", "100rel"]);
-    assert_eq!(m.content_type().unwrap().unwrap().media_type, "application/sdp");
+    assert_eq!(
+        m.content_type().unwrap().unwrap().media_type,
+        "application/sdp"
+    );
     assert_eq!(m.content_length().unwrap(), Some(4));
     assert_eq!(m.body, Bytes::from_static(b"v=0\n"));
     // names are kept as received
@@ -68,7 +71,9 @@ fn folded_lines_are_joined_by_one_space() {
 
 #[test]
 fn bare_lf_line_ends_are_accepted() {
-    let text = String::from_utf8(register("")).unwrap().replace("\r\n", "\n");
+    let text = String::from_utf8(register(""))
+        .unwrap()
+        .replace("\r\n", "\n");
     let m = SipMessage::parse(text.as_bytes()).unwrap();
     assert_eq!(m.cseq().unwrap().seq, 1826);
 }
@@ -91,7 +96,10 @@ fn vias_split_on_commas_across_lines() {
     );
     assert_eq!(vias[2].param("received"), Some(Some("192.0.2.1")));
     assert_eq!(m.top_via().unwrap(), vias[0]);
-    assert_eq!(vias[1].to_string(), "SIP/2.0/UDP a.example.com;branch=z9hG4bK1");
+    assert_eq!(
+        vias[1].to_string(),
+        "SIP/2.0/UDP a.example.com;branch=z9hG4bK1"
+    );
 }
 
 #[test]
@@ -116,7 +124,8 @@ fn contacts_star_lists_and_expires() {
     assert_eq!(Contact::Star.expires(), None);
     assert_eq!(star.expires().unwrap(), Some(0));
 
-    let mixed = SipMessage::parse(&register("Contact: *\r\nContact: <sip:a@b.example>\r\n")).unwrap();
+    let mixed =
+        SipMessage::parse(&register("Contact: *\r\nContact: <sip:a@b.example>\r\n")).unwrap();
     assert!(mixed.contacts().is_err());
     let none = SipMessage::parse(&register("")).unwrap();
     assert_eq!(none.contacts().unwrap(), []);
@@ -152,12 +161,13 @@ fn response_to_copies_the_dialog_headers() {
 #[test]
 fn printer_output_is_exact() {
     let mut m = SipMessage::request(Method::Options, "sip:pbx.example.com");
-    m.headers.push("Via", "SIP/2.0/TCP 192.0.2.7;branch=z9hG4bK1");
+    m.headers
+        .push("Via", "SIP/2.0/TCP 192.0.2.7;branch=z9hG4bK1");
     m.headers.push("l", "99");
     m.headers.push("Subject", "");
     m.headers.push("Content-Length", "5");
     m.body = Bytes::from_static(b"hello");
-    // the first Content-Length is rewritten in place, the second dropped
+    // a wrong Content-Length is rewritten in place, a right one kept as is
     assert_eq!(
         m.to_bytes(),
         Bytes::from_static(
@@ -165,6 +175,7 @@ fn printer_output_is_exact() {
               Via: SIP/2.0/TCP 192.0.2.7;branch=z9hG4bK1\r\n\
               l: 5\r\n\
               Subject:\r\n\
+              Content-Length: 5\r\n\
               \r\n\
               hello"
         )
@@ -184,7 +195,10 @@ fn printer_output_is_exact() {
         )
     );
     let empty_reason = SipMessage {
-        start: StartLine::Response { code: 100, reason: String::new() },
+        start: StartLine::Response {
+            code: 100,
+            reason: String::new(),
+        },
         headers: Default::default(),
         body: Bytes::new(),
     };
@@ -203,29 +217,65 @@ fn content_length_rules() {
              CSeq: 1 MESSAGE\r\n{cl}\r\n{body}"
         )
     };
-    let m = SipMessage::parse(with_body("Content-Length: 5\r\n", "hello world").as_bytes()).unwrap();
-    assert_eq!(m.body, Bytes::from_static(b"hello"), "bytes beyond Content-Length are ignored");
+    let m =
+        SipMessage::parse(with_body("Content-Length: 5\r\n", "hello world").as_bytes()).unwrap();
+    assert_eq!(
+        m.body,
+        Bytes::from_static(b"hello"),
+        "bytes beyond Content-Length are ignored"
+    );
     let m = SipMessage::parse(with_body("", "hello").as_bytes()).unwrap();
-    assert_eq!(m.body, Bytes::from_static(b"hello"), "no Content-Length: rest of datagram");
-    let m = SipMessage::parse(with_body("Content-Length: 5\r\nl: 005\r\n", "hello").as_bytes());
-    assert!(m.is_ok(), "repeated equal values are fine");
+    assert_eq!(
+        m.body,
+        Bytes::from_static(b"hello"),
+        "no Content-Length: rest of datagram"
+    );
+    let m = SipMessage::parse(with_body("Content-Length: 5\r\nl: 005\r\n", "hello").as_bytes())
+        .expect("repeated equal values are fine");
+    // found by fuzzing: the printer must not drop the repeated header
+    assert_eq!(SipMessage::parse(&m.to_bytes()).unwrap(), m);
     for (cl, err) in [
-        ("Content-Length: 6\r\n", ParseError::ContentLengthMismatch { declared: 6, actual: 5 }),
-        ("Content-Length: -1\r\n", ParseError::InvalidContentLength("-1".into())),
-        ("Content-Length: five\r\n", ParseError::InvalidContentLength("five".into())),
-        ("Content-Length: +5\r\n", ParseError::InvalidContentLength("+5".into())),
-        ("Content-Length: 5\r\nContent-Length: 4\r\n", ParseError::ConflictingHeader("Content-Length")),
+        (
+            "Content-Length: 6\r\n",
+            ParseError::ContentLengthMismatch {
+                declared: 6,
+                actual: 5,
+            },
+        ),
+        (
+            "Content-Length: -1\r\n",
+            ParseError::InvalidContentLength("-1".into()),
+        ),
+        (
+            "Content-Length: five\r\n",
+            ParseError::InvalidContentLength("five".into()),
+        ),
+        (
+            "Content-Length: +5\r\n",
+            ParseError::InvalidContentLength("+5".into()),
+        ),
+        (
+            "Content-Length: 5\r\nContent-Length: 4\r\n",
+            ParseError::ConflictingHeader("Content-Length"),
+        ),
     ] {
-        assert_eq!(SipMessage::parse(with_body(cl, "hello").as_bytes()), Err(err), "{cl:?}");
+        assert_eq!(
+            SipMessage::parse(with_body(cl, "hello").as_bytes()),
+            Err(err),
+            "{cl:?}"
+        );
     }
 }
 
 #[test]
 fn header_syntax_errors() {
-    let cases: [(&[u8], fn(&ParseError) -> bool); 9] = [
+    type Check = fn(&ParseError) -> bool;
+    let cases: [(&[u8], Check); 9] = [
         (b"", |e| *e == ParseError::Empty),
         (b"\r\n\r\n", |e| *e == ParseError::Empty),
-        (b"OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n", |e| *e == ParseError::UnterminatedHeaders),
+        (b"OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n", |e| {
+            *e == ParseError::UnterminatedHeaders
+        }),
         (b"OPTIONS sip:a@b SIP/2.0\r\nNo colon here\r\n\r\n", |e| {
             matches!(e, ParseError::InvalidHeaderLine(_))
         }),
@@ -235,13 +285,16 @@ fn header_syntax_errors() {
         (b"OPTIONS sip:a@b SIP/2.0\r\nBad\0: x\r\n\r\n", |e| {
             matches!(e, ParseError::InvalidHeaderLine(_))
         }),
-        (b"OPTIONS sip:a@b SIP/2.0\r\n folded-first: x\r\n\r\n", |e| {
-            matches!(e, ParseError::InvalidHeaderLine(_))
-        }),
+        (
+            b"OPTIONS sip:a@b SIP/2.0\r\n folded-first: x\r\n\r\n",
+            |e| matches!(e, ParseError::InvalidHeaderLine(_)),
+        ),
         (b"OPTIONS sip:a@b SIP/2.0\r\nX: a\rb\r\n\r\n", |e| {
             matches!(e, ParseError::InvalidHeaderLine(_))
         }),
-        (b"OPTIONS sip:a@b SIP/2.0\r\nX: \xff\r\n\r\n", |e| *e == ParseError::InvalidUtf8),
+        (b"OPTIONS sip:a@b SIP/2.0\r\nX: \xff\r\n\r\n", |e| {
+            *e == ParseError::InvalidUtf8
+        }),
     ];
     for (input, check) in cases {
         let err = SipMessage::parse(input).unwrap_err();
@@ -259,7 +312,10 @@ fn request_validation() {
     assert_eq!(m.status_code(), None);
     assert_eq!(m.max_forwards().unwrap(), Some(70));
 
-    let without_via = base.replace("Via: SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bK776asdhds\r\n", "");
+    let without_via = base.replace(
+        "Via: SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bK776asdhds\r\n",
+        "",
+    );
     assert_eq!(
         SipMessage::parse(without_via.as_bytes()),
         Err(ParseError::MissingHeader("Via"))
@@ -272,16 +328,25 @@ fn request_validation() {
     let err = SipMessage::parse(lowercase_cseq.as_bytes()).unwrap_err();
     assert_eq!(
         err,
-        ParseError::CSeqMethodMismatch { request: "REGISTER".into(), cseq: "register".into() }
+        ParseError::CSeqMethodMismatch {
+            request: "REGISTER".into(),
+            cseq: "register".into()
+        }
     );
     assert_eq!(sip_response_code(&err), 400);
 
-    let two_froms = base.replace("Max-Forwards: 70\r\n", "From: <sip:mallory@example.com>;tag=1\r\n");
+    let two_froms = base.replace(
+        "Max-Forwards: 70\r\n",
+        "From: <sip:mallory@example.com>;tag=1\r\n",
+    );
     assert_eq!(
         SipMessage::parse(two_froms.as_bytes()),
         Err(ParseError::ConflictingHeader("From"))
     );
-    let same_twice = base.replace("Max-Forwards: 70\r\n", "Call-ID: 843817637684230@998sdasdh09\r\n");
+    let same_twice = base.replace(
+        "Max-Forwards: 70\r\n",
+        "Call-ID: 843817637684230@998sdasdh09\r\n",
+    );
     assert!(SipMessage::parse(same_twice.as_bytes()).is_ok());
 
     // parse_unvalidated keeps what a 400 response needs
@@ -302,7 +367,10 @@ fn ipv6_and_escapes_in_request_uris() {
     };
     let m = SipMessage::parse(req("sip:[2001:db8::10]:5070").as_bytes()).unwrap();
     let uri = m.request_uri().unwrap();
-    assert_eq!((uri.host.as_str(), uri.port), ("[2001:db8::10]", Some(5070)));
+    assert_eq!(
+        (uri.host.as_str(), uri.port),
+        ("[2001:db8::10]", Some(5070))
+    );
     assert_eq!(m.top_via().unwrap().host, "[2001:db8::9:1]");
     // RFC 5118 §4.2: an IPv6 address without brackets is not a host
     assert!(matches!(
@@ -341,10 +409,18 @@ fn other_accessors() {
     assert_eq!(m.require(), ["path"]);
     assert_eq!(m.supported(), ["path", "gruu", "outbound"]);
     assert_eq!(m.user_agent(), Some("callboard-test/1.0"));
-    let rr: Vec<_> = m.record_routes().unwrap().into_iter().map(|r| r.uri.host).collect();
+    let rr: Vec<_> = m
+        .record_routes()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.uri.host)
+        .collect();
     assert_eq!(rr, ["p1.example.com", "p2.example.com"]);
     assert_eq!(m.routes().unwrap().len(), 1);
-    assert_eq!(m.date().unwrap().unwrap().to_string(), "Sat, 13 Nov 2010 23:29:00 GMT");
+    assert_eq!(
+        m.date().unwrap().unwrap().to_string(),
+        "Sat, 13 Nov 2010 23:29:00 GMT"
+    );
     let creds = m.authorization().unwrap().unwrap();
     assert_eq!(creds.username, "alice");
     assert_eq!(creds.uri, "sip:pbx.example.com");
@@ -356,8 +432,14 @@ fn other_accessors() {
         .unwrap()
         .replace("Max-Forwards: 70", "Max-Forwards: 300");
     let bad = SipMessage::parse(bad.as_bytes()).unwrap();
-    assert!(matches!(bad.authorization(), Err(ParseError::InvalidHeader { .. })));
-    assert!(matches!(bad.max_forwards(), Err(ParseError::InvalidHeader { .. })));
+    assert!(matches!(
+        bad.authorization(),
+        Err(ParseError::InvalidHeader { .. })
+    ));
+    assert!(matches!(
+        bad.max_forwards(),
+        Err(ParseError::InvalidHeader { .. })
+    ));
 }
 
 #[test]

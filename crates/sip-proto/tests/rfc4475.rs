@@ -81,25 +81,76 @@ fn parse_ok(name: &str) -> SipMessage {
 
 /// SHA-256 of the §3.1.1 members of the RFC 4475 Appendix A archive.
 const VALID: [(&str, &str); 13] = [
-    ("wsinv", "d6f6cdee99cd0a1f8e3d9a0fdd67c877700e19ab86d8186dada06f61260e3e61"),
-    ("intmeth", "b957a8292c1c0a9851fe94705b90f94320738f43aacde64998e401f742ef688d"),
-    ("esc01", "be3a316d4ce5f69cad474646191e390dd4b50fc8371e44b5197fe1237781973e"),
-    ("escnull", "263fe2ecd12a5ccbb6c67b3174e9211d11da9b600e7d69666a86d2ee42873e90"),
-    ("esc02", "9a9c59449f00327b02071feafc8e5c2a261c98c818044167894cc17809a12199"),
-    ("lwsdisp", "d1b36b6316c12824f6f04bf6b1fd1f021cade9b74871693b9c3474cd9fa7f4e6"),
-    ("longreq", "185739292bc676760e5b1cca77c87705aa570240171c506ad76f8c35af0ecdaa"),
-    ("dblreq", "a6be48426565c2a705389c4ce2ea17e57b891cb13f80490a2cb9392c797b46ef"),
-    ("semiuri", "87bbaed6b4b354dbd3c5c7a20e66686303c63e43a0aa19b89de1ac75231611a2"),
-    ("transports", "33b4553a3b9418121b099ff07882535151edd6a1e81898c63a916aad2cbf90bc"),
-    ("mpart01", "92147c8e24997bac59629e1b163767697d0d6d499af87f89e325d69968bec3ba"),
-    ("unreason", "4f939d6ebf4817eea70f011d3209e83732872ffc20ffd304b244084dc392f4d7"),
-    ("noreason", "07e11e470a69fffa3674de805e5165d1351a9439a91045ee70c9570ea24ab4fe"),
+    (
+        "wsinv",
+        "d6f6cdee99cd0a1f8e3d9a0fdd67c877700e19ab86d8186dada06f61260e3e61",
+    ),
+    (
+        "intmeth",
+        "b957a8292c1c0a9851fe94705b90f94320738f43aacde64998e401f742ef688d",
+    ),
+    (
+        "esc01",
+        "be3a316d4ce5f69cad474646191e390dd4b50fc8371e44b5197fe1237781973e",
+    ),
+    (
+        "escnull",
+        "263fe2ecd12a5ccbb6c67b3174e9211d11da9b600e7d69666a86d2ee42873e90",
+    ),
+    (
+        "esc02",
+        "9a9c59449f00327b02071feafc8e5c2a261c98c818044167894cc17809a12199",
+    ),
+    (
+        "lwsdisp",
+        "d1b36b6316c12824f6f04bf6b1fd1f021cade9b74871693b9c3474cd9fa7f4e6",
+    ),
+    (
+        "longreq",
+        "185739292bc676760e5b1cca77c87705aa570240171c506ad76f8c35af0ecdaa",
+    ),
+    (
+        "dblreq",
+        "a6be48426565c2a705389c4ce2ea17e57b891cb13f80490a2cb9392c797b46ef",
+    ),
+    (
+        "semiuri",
+        "87bbaed6b4b354dbd3c5c7a20e66686303c63e43a0aa19b89de1ac75231611a2",
+    ),
+    (
+        "transports",
+        "33b4553a3b9418121b099ff07882535151edd6a1e81898c63a916aad2cbf90bc",
+    ),
+    (
+        "mpart01",
+        "92147c8e24997bac59629e1b163767697d0d6d499af87f89e325d69968bec3ba",
+    ),
+    (
+        "unreason",
+        "4f939d6ebf4817eea70f011d3209e83732872ffc20ffd304b244084dc392f4d7",
+    ),
+    (
+        "noreason",
+        "07e11e470a69fffa3674de805e5165d1351a9439a91045ee70c9570ea24ab4fe",
+    ),
 ];
 
 /// Messages outside §3.1.1 that `parse` must accept.
 const ALSO_VALID: [&str; 14] = [
-    "badbranch", "unkscm", "novelsc", "unksm2", "bext01", "invut", "regaut01", "bcast", "zeromf",
-    "cparam01", "cparam02", "regescrt", "sdp01", "inv2543",
+    "badbranch",
+    "unkscm",
+    "novelsc",
+    "unksm2",
+    "bext01",
+    "invut",
+    "regaut01",
+    "bcast",
+    "zeromf",
+    "cparam01",
+    "cparam02",
+    "regescrt",
+    "sdp01",
+    "inv2543",
 ];
 
 /// Messages `parse` must reject, with the expected error (and status code).
@@ -110,12 +161,26 @@ fn rejected() -> Vec<(&'static str, ParseError, u16)> {
     };
     vec![
         ("badinv01", header("Via"), 400),
-        ("clerr", ParseError::ContentLengthMismatch { declared: 9999, actual: 154 }, 400),
+        (
+            "clerr",
+            ParseError::ContentLengthMismatch {
+                declared: 9999,
+                actual: 154,
+            },
+            400,
+        ),
         ("ncl", ParseError::InvalidContentLength("-999".into()), 400),
         ("scalar02", header("CSeq"), 400),
         ("scalarlg", header("CSeq"), 400),
         ("quotbal", header("To"), 400),
-        ("ltgtruri", ParseError::InvalidRequestUri { uri: "<sip:user@example.com>".into(), reason: String::new() }, 400),
+        (
+            "ltgtruri",
+            ParseError::InvalidRequestUri {
+                uri: "<sip:user@example.com>".into(),
+                reason: String::new(),
+            },
+            400,
+        ),
         ("lwsruri", ParseError::InvalidStartLine(String::new()), 400),
         ("lwsstart", ParseError::InvalidStartLine(String::new()), 400),
         ("trws", ParseError::InvalidStartLine(String::new()), 400),
@@ -129,21 +194,39 @@ fn rejected() -> Vec<(&'static str, ParseError, u16)> {
         ),
         ("badaspec", header("To"), 400),
         ("baddn", ParseError::UnterminatedHeaders, 400),
-        ("badvers", ParseError::UnsupportedVersion("SIP/7.0".into()), 505),
+        (
+            "badvers",
+            ParseError::UnsupportedVersion("SIP/7.0".into()),
+            505,
+        ),
         (
             "mismatch01",
-            ParseError::CSeqMethodMismatch { request: "OPTIONS".into(), cseq: "INVITE".into() },
+            ParseError::CSeqMethodMismatch {
+                request: "OPTIONS".into(),
+                cseq: "INVITE".into(),
+            },
             400,
         ),
         (
             "mismatch02",
-            ParseError::CSeqMethodMismatch { request: "NEWMETHOD".into(), cseq: "INVITE".into() },
+            ParseError::CSeqMethodMismatch {
+                request: "NEWMETHOD".into(),
+                cseq: "INVITE".into(),
+            },
             501,
         ),
-        ("bigcode", ParseError::InvalidStatusCode("4294967301".into()), 400),
+        (
+            "bigcode",
+            ParseError::InvalidStatusCode("4294967301".into()),
+            400,
+        ),
         ("insuf", ParseError::MissingHeader("To"), 400),
         ("multi01", ParseError::ConflictingHeader("Call-ID"), 400),
-        ("mcl01", ParseError::ConflictingHeader("Content-Length"), 400),
+        (
+            "mcl01",
+            ParseError::ConflictingHeader("Content-Length"),
+            400,
+        ),
     ]
 }
 
@@ -161,7 +244,11 @@ fn same_error(got: &ParseError, want: &ParseError) -> bool {
 #[test]
 fn fixtures_are_the_archive_bytes() {
     for (name, sha) in VALID {
-        assert_eq!(hex::encode(Sha256::digest(fixture(name))), sha, "{name}.dat");
+        assert_eq!(
+            hex::encode(Sha256::digest(fixture(name))),
+            sha,
+            "{name}.dat"
+        );
     }
 }
 
@@ -170,7 +257,13 @@ fn every_fixture_has_an_expectation() {
     let dir = format!("{}/tests/rfc4475", env!("CARGO_MANIFEST_DIR"));
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".dat").map(str::to_owned))
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".dat")
+                .map(str::to_owned)
+        })
         .collect();
     on_disk.sort();
     let mut named: Vec<String> = VALID
@@ -188,7 +281,12 @@ fn every_fixture_has_an_expectation() {
 
 #[test]
 fn valid_messages_parse_and_round_trip() {
-    for name in VALID.iter().map(|(n, _)| *n).chain(ALSO_VALID).chain(["baddate", "regbadct"]) {
+    for name in VALID
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(ALSO_VALID)
+        .chain(["baddate", "regbadct"])
+    {
         let m = parse_ok(name);
         let printed = m.to_bytes();
         let reparsed = SipMessage::parse(&printed)
@@ -206,9 +304,11 @@ fn valid_messages_parse_and_round_trip() {
 #[test]
 fn invalid_messages_are_rejected_with_the_expected_error() {
     for (name, want, code) in rejected() {
-        let got = SipMessage::parse(&fixture(name))
-            .expect_err(&format!("{name} must be rejected"));
-        assert!(same_error(&got, &want), "{name}: got {got:?}, want {want:?}");
+        let got = SipMessage::parse(&fixture(name)).expect_err(&format!("{name} must be rejected"));
+        assert!(
+            same_error(&got, &want),
+            "{name}: got {got:?}, want {want:?}"
+        );
         assert_eq!(sip_response_code(&got), code, "{name}: {got}");
     }
 }
@@ -219,17 +319,24 @@ fn accessor_level_rejections() {
     assert!(matches!(m.date(), Err(ParseError::InvalidHeader { ref name, .. }) if name == "Date"));
 
     let m = parse_ok("regbadct");
-    assert!(matches!(m.contacts(), Err(ParseError::InvalidHeader { ref name, .. }) if name == "Contact"));
+    assert!(
+        matches!(m.contacts(), Err(ParseError::InvalidHeader { ref name, .. }) if name == "Contact")
+    );
 
     for name in ["unkscm", "novelsc"] {
         let err = parse_ok(name).request_uri().unwrap_err();
-        assert!(matches!(err, ParseError::UnsupportedUriScheme(_)), "{name}: {err:?}");
+        assert!(
+            matches!(err, ParseError::UnsupportedUriScheme(_)),
+            "{name}: {err:?}"
+        );
         assert_eq!(sip_response_code(&err), 416);
     }
 
     // badinv01's Contact is broken too.
     let m = SipMessage::parse_unvalidated(&fixture("badinv01")).unwrap();
-    assert!(matches!(m.contacts(), Err(ParseError::InvalidHeader { ref name, .. }) if name == "Contact"));
+    assert!(
+        matches!(m.contacts(), Err(ParseError::InvalidHeader { ref name, .. }) if name == "Contact")
+    );
 
     // scalar02: the other out-of-range scalars.
     let m = SipMessage::parse_unvalidated(&fixture("scalar02")).unwrap();
@@ -243,7 +350,10 @@ fn accessor_level_rejections() {
     let mut bytes = fixture("baddn");
     bytes.extend_from_slice(b"\r\n");
     let err = SipMessage::parse(&bytes).unwrap_err();
-    assert!(matches!(err, ParseError::InvalidHeader { ref name, .. } if name == "From"), "{err:?}");
+    assert!(
+        matches!(err, ParseError::InvalidHeader { ref name, .. } if name == "From"),
+        "{err:?}"
+    );
 
     // multi01 repeats CSeq, To and From too.
     let m = SipMessage::parse_unvalidated(&fixture("multi01")).unwrap();
@@ -284,7 +394,10 @@ fn wsinv_reads_back() {
         m.headers.get("newfangledheader"),
         Some("newfangled value continued newfangled value")
     );
-    assert_eq!(m.headers.get("UnknownHeaderWithUnusualValue"), Some(";;,,;;,;"));
+    assert_eq!(
+        m.headers.get("UnknownHeaderWithUnusualValue"),
+        Some(";;,,;;,;")
+    );
     let contacts = m.contacts().unwrap();
     let [Contact::Address(c)] = contacts.as_slice() else {
         panic!("one contact expected: {contacts:?}");
@@ -297,7 +410,10 @@ fn wsinv_reads_back() {
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].uri.param("lr"), Some(None));
     assert_eq!(routes[0].uri.param("unknownwith"), Some(Some("value")));
-    assert_eq!(m.content_type().unwrap().unwrap().media_type, "application/sdp");
+    assert_eq!(
+        m.content_type().unwrap().unwrap().media_type,
+        "application/sdp"
+    );
     assert_eq!(m.body.len(), 150);
     assert!(m.body.starts_with(b"v=0\r\n"));
 }
@@ -309,26 +425,47 @@ fn intmeth_reads_back() {
     assert_eq!(m.method(), Some(&method));
     assert_eq!(m.cseq().unwrap().method, method);
     let uri = m.request_uri().unwrap();
-    assert_eq!(uri.user.as_deref(), Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"));
-    assert_eq!(uri.password.as_deref(), Some("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"));
+    assert_eq!(
+        uri.user.as_deref(),
+        Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*")
+    );
+    assert_eq!(
+        uri.password.as_deref(),
+        Some("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)")
+    );
     assert_eq!(m.top_via().unwrap().branch(), Some("z9hG4bK-.!%66*_+`'~"));
     assert_eq!(
         m.to_header().unwrap().display_name.as_deref(),
         Some("BEL:\u{7} NUL:\0 DEL:\u{7f}")
     );
     let from = m.from_header().unwrap();
-    assert_eq!(from.display_name.as_deref(), Some("token1~` token2'+_ token3*%!.-"));
+    assert_eq!(
+        from.display_name.as_deref(),
+        Some("token1~` token2'+_ token3*%!.-")
+    );
     assert_eq!(from.tag(), Some("_token~1'+`*%!-."));
-    assert_eq!(from.param("fromParam''~+*_!.-%"), Some(Some("\"работающий\"")));
-    assert_eq!(m.call_id().unwrap(), "intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{");
+    assert_eq!(
+        from.param("fromParam''~+*_!.-%"),
+        Some(Some("\"работающий\""))
+    );
+    assert_eq!(
+        m.call_id().unwrap(),
+        "intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{"
+    );
     assert_eq!(m.max_forwards().unwrap(), Some(255));
-    assert_eq!(m.headers.get("extensionHeader-!.%*+_`'~"), Some("\u{feff}大停電"));
+    assert_eq!(
+        m.headers.get("extensionHeader-!.%*+_`'~"),
+        Some("\u{feff}大停電")
+    );
 }
 
 #[test]
 fn escaping_messages_read_back() {
     let m = parse_ok("esc01");
-    assert_eq!(m.request_uri().unwrap().user.as_deref(), Some("sips%3Auser%40example.com"));
+    assert_eq!(
+        m.request_uri().unwrap().user.as_deref(),
+        Some("sips%3Auser%40example.com")
+    );
     assert_eq!(m.to_header().unwrap().uri.user.as_deref(), Some("%75se%72"));
     assert_eq!(m.call_id().unwrap(), "esc01.239409asdfakjkn23onasd0-3234");
     let c = one_address(&m);
@@ -341,7 +478,10 @@ fn escaping_messages_read_back() {
     );
 
     let m = parse_ok("escnull");
-    assert_eq!(m.to_header().unwrap().uri.user.as_deref(), Some("null-%00-null"));
+    assert_eq!(
+        m.to_header().unwrap().uri.user.as_deref(),
+        Some("null-%00-null")
+    );
     let users: Vec<_> = m
         .contacts()
         .unwrap()
@@ -355,9 +495,15 @@ fn escaping_messages_read_back() {
 
     let m = parse_ok("esc02");
     assert_eq!(m.method(), Some(&Method::Other("RE%47IST%45R".into())));
-    assert_eq!(m.from_header().unwrap().display_name.as_deref(), Some("%Z%45"));
+    assert_eq!(
+        m.from_header().unwrap().display_name.as_deref(),
+        Some("%Z%45")
+    );
     assert_eq!(m.contacts().unwrap().len(), 2);
-    assert_eq!(m.headers.get("C%6Fntact"), Some("<sip:alias2@host2.example.com>"));
+    assert_eq!(
+        m.headers.get("C%6Fntact"),
+        Some("<sip:alias2@host2.example.com>")
+    );
 
     let m = parse_ok("semiuri");
     let uri = m.request_uri().unwrap();
@@ -368,11 +514,21 @@ fn escaping_messages_read_back() {
 
 #[test]
 fn other_valid_messages_read_back() {
-    assert_eq!(parse_ok("lwsdisp").from_header().unwrap().display_name.as_deref(), Some("caller"));
+    assert_eq!(
+        parse_ok("lwsdisp")
+            .from_header()
+            .unwrap()
+            .display_name
+            .as_deref(),
+        Some("caller")
+    );
 
     let m = parse_ok("longreq");
     assert_eq!(m.vias().unwrap().len(), 34);
-    assert_eq!(m.vias().unwrap()[33].param("received"), Some(Some("192.0.2.5")));
+    assert_eq!(
+        m.vias().unwrap()[33].param("received"),
+        Some(Some("192.0.2.5"))
+    );
     assert_eq!(m.to_header().unwrap().uri.port, Some(6000));
     assert_eq!(m.from_header().unwrap().tag().map(str::len), Some(155));
     assert_eq!(m.content_length().unwrap(), Some(150));
@@ -380,7 +536,10 @@ fn other_valid_messages_read_back() {
     let m = parse_ok("dblreq");
     assert_eq!(m.method(), Some(&Method::Register));
     assert!(m.body.is_empty());
-    assert_eq!(m.call_id().unwrap(), "dblreq.0ha0isndaksdj99sdfafnl3lk233412");
+    assert_eq!(
+        m.call_id().unwrap(),
+        "dblreq.0ha0isndaksdj99sdfafnl3lk233412"
+    );
 
     let transports: Vec<_> = parse_ok("transports")
         .vias()
@@ -409,18 +568,33 @@ fn other_valid_messages_read_back() {
     assert_eq!(reason, "= 2**3 * 5**2 но сто девяносто девять - простое");
 
     let m = parse_ok("noreason");
-    assert_eq!(m.start, StartLine::Response { code: 100, reason: String::new() });
+    assert_eq!(
+        m.start,
+        StartLine::Response {
+            code: 100,
+            reason: String::new()
+        }
+    );
 
-    assert_eq!(parse_ok("badbranch").top_via().unwrap().branch(), Some("z9hG4bK"));
+    assert_eq!(
+        parse_ok("badbranch").top_via().unwrap().branch(),
+        Some("z9hG4bK")
+    );
 
     let m = parse_ok("unksm2");
     assert_eq!(m.to_header().unwrap().uri.scheme, "isbn");
     assert_eq!(m.from_header().unwrap().uri.scheme, "http");
     let c = one_address(&m);
-    assert_eq!((c.uri.scheme.as_str(), c.uri.host.as_str()), ("name", "John_Smith"));
+    assert_eq!(
+        (c.uri.scheme.as_str(), c.uri.host.as_str()),
+        ("name", "John_Smith")
+    );
 
     let m = parse_ok("bext01");
-    assert_eq!(m.require(), ["nothingSupportsThis", "nothingSupportsThisEither"]);
+    assert_eq!(
+        m.require(),
+        ["nothingSupportsThis", "nothingSupportsThisEither"]
+    );
 
     let ct = parse_ok("invut").content_type().unwrap().unwrap();
     assert_eq!(ct.media_type, "application/unknownformat");
@@ -431,18 +605,30 @@ fn other_valid_messages_read_back() {
     assert_eq!(parse_ok("zeromf").max_forwards().unwrap(), Some(0));
 
     let c = one_address(&parse_ok("cparam01"));
-    assert_eq!((c.param("unknownparam"), c.uri.params.len()), (Some(None), 0));
+    assert_eq!(
+        (c.param("unknownparam"), c.uri.params.len()),
+        (Some(None), 0)
+    );
     let c = one_address(&parse_ok("cparam02"));
-    assert_eq!((c.params.len(), c.uri.param("unknownparam")), (0, Some(None)));
+    assert_eq!(
+        (c.params.len(), c.uri.param("unknownparam")),
+        (0, Some(None))
+    );
 
     let c = one_address(&parse_ok("regescrt"));
-    assert_eq!(c.uri.headers.as_deref(), Some("Route=%3Csip:sip.example.com%3E"));
+    assert_eq!(
+        c.uri.headers.as_deref(),
+        Some("Route=%3Csip:sip.example.com%3E")
+    );
 
     let m = parse_ok("inv2543");
     assert_eq!(m.content_length().unwrap(), None);
     assert_eq!(m.body.len(), 105);
     assert_eq!(m.top_via().unwrap().branch(), None);
-    assert_eq!(m.record_routes().unwrap()[0].uri.param("maddr"), Some(Some("ss1.example.com")));
+    assert_eq!(
+        m.record_routes().unwrap()[0].uri.param("maddr"),
+        Some(Some("ss1.example.com"))
+    );
 }
 
 #[test]

@@ -28,7 +28,9 @@ pub enum StoreError {
         source: sqlx::Error,
     },
     /// The database was written by a newer callboard.
-    #[error("the database schema is version {found}, newer than this callboard knows ({known}); upgrade callboard")]
+    #[error(
+        "the database schema is version {found}, newer than this callboard knows ({known}); upgrade callboard"
+    )]
     SchemaTooNew {
         /// Version found in the database.
         found: i64,

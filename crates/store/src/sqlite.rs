@@ -87,31 +87,45 @@ impl SqliteStore {
                     .await
                     .map_err(fail)?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)")
-                .bind(migration.version)
-                .bind(migration.name)
-                .bind(now_ms())
-                .execute(&mut *tx)
-                .await
-                .map_err(fail)?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)",
+            )
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
             tx.commit().await.map_err(fail)?;
-            tracing::info!(version = migration.version, name = migration.name, "store migrated");
+            tracing::info!(
+                version = migration.version,
+                name = migration.name,
+                "store migrated"
+            );
         }
         Ok(())
     }
 
     pub(crate) async fn phone(&self, mac: Mac) -> Result<Option<PhoneRecord>, StoreError> {
-        let row = sqlx::query(concat!("SELECT ", phone_columns!(), " FROM phones WHERE mac = $1"))
-            .bind(mac.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            phone_columns!(),
+            " FROM phones WHERE mac = $1"
+        ))
+        .bind(mac.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| phone_from_row(&r)).transpose()
     }
 
     pub(crate) async fn phones(&self) -> Result<Vec<PhoneRecord>, StoreError> {
-        let rows = sqlx::query(concat!("SELECT ", phone_columns!(), " FROM phones ORDER BY mac"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            phone_columns!(),
+            " FROM phones ORDER BY mac"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(phone_from_row).collect()
     }
 
@@ -134,21 +148,19 @@ impl SqliteStore {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let revision: i64 =
-            sqlx::query("SELECT COALESCE(MAX(admin_revision), 0) + 1 FROM phones")
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
-        let existed = sqlx::query(
-            "UPDATE phones SET admin_state = $2, admin_revision = $3 WHERE mac = $1",
-        )
-        .bind(mac.to_string())
-        .bind(state.as_str())
-        .bind(revision)
-            .execute(&mut *tx)
+        let revision: i64 = sqlx::query("SELECT COALESCE(MAX(admin_revision), 0) + 1 FROM phones")
+            .fetch_one(&mut *tx)
             .await?
-            .rows_affected()
-            > 0;
+            .try_get(0)?;
+        let existed =
+            sqlx::query("UPDATE phones SET admin_state = $2, admin_revision = $3 WHERE mac = $1")
+                .bind(mac.to_string())
+                .bind(state.as_str())
+                .bind(revision)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
         if !existed {
             sqlx::query(
                 "INSERT INTO phones (mac, first_seen_ms, admin_state, admin_revision) VALUES ($1, $2, $3, $4)",
@@ -256,10 +268,11 @@ fn transport_name(transport: Transport) -> &'static str {
 }
 
 fn parse_mac(text: String) -> Result<Mac, StoreError> {
-    text.parse().map_err(|e: callboard_core::MacError| StoreError::Corrupt {
-        column: "mac",
-        detail: e.to_string(),
-    })
+    text.parse()
+        .map_err(|e: callboard_core::MacError| StoreError::Corrupt {
+            column: "mac",
+            detail: e.to_string(),
+        })
 }
 
 fn parse_admin_state(text: String) -> Result<AdminState, StoreError> {

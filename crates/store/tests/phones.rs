@@ -58,11 +58,19 @@ async fn registration_identities_and_online_state_survive_a_reopen() {
     assert_eq!(phones.len(), 1);
     assert_eq!(
         phones[0].identities,
-        vec!["sip:201@pbx.example".to_string(), "sip:202@pbx.example".to_string()]
+        vec![
+            "sip:201@pbx.example".to_string(),
+            "sip:202@pbx.example".to_string()
+        ]
     );
     reopened.mark_all_phones_offline().await.unwrap();
     assert_eq!(
-        reopened.phone(mac("000413A1B2C3")).await.unwrap().unwrap().status(),
+        reopened
+            .phone(mac("000413A1B2C3"))
+            .await
+            .unwrap()
+            .unwrap()
+            .status(),
         PhoneStatus::Offline
     );
 }
@@ -77,7 +85,10 @@ async fn a_later_registration_keeps_first_seen_and_the_admin_decision() {
         .unwrap();
     let pending = store.phone(mac("000413000001")).await.unwrap().unwrap();
     assert_eq!(pending.status(), PhoneStatus::Pending);
-    assert_eq!(pending.last_registration_ms, None, "a refused phone never registered");
+    assert_eq!(
+        pending.last_registration_ms, None,
+        "a refused phone never registered"
+    );
 
     // A second attempt claims `Enabled` for a new phone, but the phone is not new.
     store
@@ -99,8 +110,16 @@ async fn admin_changes_from_another_process_are_seen_in_order() {
         .apply_phone_updates(&[registration("000413000001", 1_000, AdminState::Pending)])
         .await
         .unwrap();
-    assert!(cli.set_admin_state(mac("000413000001"), AdminState::Enabled, 5_000).await.unwrap());
-    assert!(!cli.set_admin_state(mac("000413000002"), AdminState::Disabled, 6_000).await.unwrap());
+    assert!(
+        cli.set_admin_state(mac("000413000001"), AdminState::Enabled, 5_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !cli.set_admin_state(mac("000413000002"), AdminState::Disabled, 6_000)
+            .await
+            .unwrap()
+    );
 
     let changes = server.admin_changes_since(0).await.unwrap();
     assert_eq!(
@@ -111,7 +130,11 @@ async fn admin_changes_from_another_process_are_seen_in_order() {
         ]
     );
     assert_eq!(server.admin_changes_since(2).await.unwrap(), vec![]);
-    assert!(cli.set_admin_state(mac("000413000001"), AdminState::Disabled, 7_000).await.unwrap());
+    assert!(
+        cli.set_admin_state(mac("000413000001"), AdminState::Disabled, 7_000)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         server.admin_changes_since(2).await.unwrap(),
         vec![(mac("000413000001"), AdminState::Disabled, 3)]
@@ -128,7 +151,11 @@ async fn the_writer_batches_and_flush_waits_for_the_write() {
     let handle = tokio::spawn(task.run());
     for i in 0..1_000u32 {
         writer
-            .send(registration(&format!("0004130{i:05}"), i64::from(i), AdminState::Enabled))
+            .send(registration(
+                &format!("0004130{i:05}"),
+                i64::from(i),
+                AdminState::Enabled,
+            ))
             .await;
     }
     writer.flush().await;

@@ -141,7 +141,10 @@ pub fn all() -> Vec<CstaMessage> {
         }
         .into(),
         // snapshots
-        SnapshotDevice { snapshot_object: dev(ME) }.into(),
+        SnapshotDevice {
+            snapshot_object: dev(ME),
+        }
+        .into(),
         SnapshotDeviceResponse {
             cross_ref_id_or_snapshot_data: SnapshotData::Data(vec![
                 SnapshotDeviceResponseInfo {
@@ -159,7 +162,10 @@ pub fn all() -> Vec<CstaMessage> {
             ]),
         }
         .into(),
-        SnapshotCall { snapshot_object: conn("7", ME) }.into(),
+        SnapshotCall {
+            snapshot_object: conn("7", ME),
+        }
+        .into(),
         SnapshotCallResponse {
             cross_ref_id_or_snapshot_data: SnapshotData::Data(vec![
                 SnapshotCallResponseInfo {
@@ -182,54 +188,132 @@ pub fn all() -> Vec<CstaMessage> {
             auto_originate: Some(AutoOriginate::DoNotPrompt),
         }
         .into(),
-        MakeCallResponse { calling_device: conn("3", ME) }.into(),
-        AnswerCall { call_to_be_answered: conn("3", ME) }.into(),
+        MakeCallResponse {
+            calling_device: conn("3", ME),
+        }
+        .into(),
+        AnswerCall {
+            call_to_be_answered: conn("3", ME),
+        }
+        .into(),
         AnswerCallResponse {}.into(),
-        ClearConnection { connection_to_be_cleared: conn("3", ME), reason: Some(EventCause::NormalClearing) }
-            .into(),
+        ClearConnection {
+            connection_to_be_cleared: conn("3", ME),
+            reason: Some(EventCause::NormalClearing),
+        }
+        .into(),
         ClearConnectionResponse {}.into(),
-        HoldCall { call_to_be_held: conn("3", ME), connection_reservation: Some(true) }.into(),
+        HoldCall {
+            call_to_be_held: conn("3", ME),
+            connection_reservation: Some(true),
+        }
+        .into(),
         HoldCallResponse {}.into(),
-        RetrieveCall { call_to_be_retrieved: conn("3", ME) }.into(),
+        RetrieveCall {
+            call_to_be_retrieved: conn("3", ME),
+        }
+        .into(),
         RetrieveCallResponse {}.into(),
-        AlternateCall { held_call: conn("3", ME), active_call: conn("4", ME) }.into(),
+        AlternateCall {
+            held_call: conn("3", ME),
+            active_call: conn("4", ME),
+        }
+        .into(),
         AlternateCallResponse {}.into(),
-        ReconnectCall { active_call: conn("4", ME), held_call: conn("3", ME) }.into(),
+        ReconnectCall {
+            active_call: conn("4", ME),
+            held_call: conn("3", ME),
+        }
+        .into(),
         ReconnectCallResponse {}.into(),
-        ConferenceCall { held_call: conn("12", ME), active_call: conn("13", ME) }.into(),
-        ConferenceCallResponse { conference_call: conn("12|13", ME), connections: conn_list() }.into(),
-        TransferCall { held_call: conn("3", ME), active_call: conn("4", ME) }.into(),
-        TransferCallResponse { transferred_call: conn("4", YOU), connections: vec![] }.into(),
+        ConferenceCall {
+            held_call: conn("12", ME),
+            active_call: conn("13", ME),
+        }
+        .into(),
+        ConferenceCallResponse {
+            conference_call: conn("12|13", ME),
+            connections: conn_list(),
+        }
+        .into(),
+        TransferCall {
+            held_call: conn("3", ME),
+            active_call: conn("4", ME),
+        }
+        .into(),
+        TransferCallResponse {
+            transferred_call: conn("4", YOU),
+            connections: vec![],
+        }
+        .into(),
         ConsultationCall {
             existing_call: conn("3", ME),
             consulted_device: dev("203"),
             consult_options: Some(ConsultOptions::TransferOnly),
         }
         .into(),
-        ConsultationCallResponse { initiated_call: conn("4", ME) }.into(),
-        SingleStepTransferCall { active_call: conn("3", ME), transferred_to: dev("203") }.into(),
-        SingleStepTransferCallResponse { transferred_call: conn("3", "203") }.into(),
+        ConsultationCallResponse {
+            initiated_call: conn("4", ME),
+        }
+        .into(),
+        SingleStepTransferCall {
+            active_call: conn("3", ME),
+            transferred_to: dev("203"),
+        }
+        .into(),
+        SingleStepTransferCallResponse {
+            transferred_call: conn("3", "203"),
+        }
+        .into(),
         SingleStepConferenceCall {
             active_call: conn("3", ME),
             device_to_join: dev(THEM),
             participation_type: Some(ParticipationType::Silent),
         }
         .into(),
-        SingleStepConferenceCallResponse { conferenced_call: conn("3", THEM), connections: conn_list() }
-            .into(),
-        DeflectCall { call_to_be_diverted: conn("5", ME), new_destination: dev("300") }.into(),
+        SingleStepConferenceCallResponse {
+            conferenced_call: conn("3", THEM),
+            connections: conn_list(),
+        }
+        .into(),
+        DeflectCall {
+            call_to_be_diverted: conn("5", ME),
+            new_destination: dev("300"),
+        }
+        .into(),
         DeflectCallResponse {}.into(),
-        DirectedPickupCall { call_to_be_picked_up: conn("5", YOU), requesting_device: dev(ME) }.into(),
-        DirectedPickupCallResponse { picked_call: Some(conn("5", ME)) }.into(),
-        GenerateDigits { connection_to_send_digits: conn("3", ME), characters_to_send: "12*#".into() }
-            .into(),
+        DirectedPickupCall {
+            call_to_be_picked_up: conn("5", YOU),
+            requesting_device: dev(ME),
+        }
+        .into(),
+        DirectedPickupCallResponse {
+            picked_call: Some(conn("5", ME)),
+        }
+        .into(),
+        GenerateDigits {
+            connection_to_send_digits: conn("3", ME),
+            characters_to_send: "12*#".into(),
+        }
+        .into(),
         GenerateDigitsResponse {}.into(),
-        DialDigits { dialling_connection: conn("3", ME), dialling_sequence: dev("0049") }.into(),
+        DialDigits {
+            dialling_connection: conn("3", ME),
+            dialling_sequence: dev("0049"),
+        }
+        .into(),
         DialDigitsResponse {}.into(),
         // device features
         GetDoNotDisturb { device: dev(ME) }.into(),
-        GetDoNotDisturbResponse { do_not_disturb_on: false }.into(),
-        SetDoNotDisturb { device: dev(ME), do_not_disturb_on: true }.into(),
+        GetDoNotDisturbResponse {
+            do_not_disturb_on: false,
+        }
+        .into(),
+        SetDoNotDisturb {
+            device: dev(ME),
+            do_not_disturb_on: true,
+        }
+        .into(),
         SetDoNotDisturbResponse {}.into(),
         GetForwarding { device: dev(ME) }.into(),
         GetForwardingResponse {
@@ -262,8 +346,15 @@ pub fn all() -> Vec<CstaMessage> {
         .into(),
         SetForwardingResponse {}.into(),
         GetMessageWaitingIndicator { device: dev(ME) }.into(),
-        GetMessageWaitingIndicatorResponse { message_waiting_on: true }.into(),
-        SetMessageWaitingIndicator { device: dev(ME), message_waiting_on: false }.into(),
+        GetMessageWaitingIndicatorResponse {
+            message_waiting_on: true,
+        }
+        .into(),
+        SetMessageWaitingIndicator {
+            device: dev(ME),
+            message_waiting_on: false,
+        }
+        .into(),
         SetMessageWaitingIndicatorResponse {}.into(),
         // events
         ServiceInitiatedEvent {
@@ -376,7 +467,10 @@ pub fn all() -> Vec<CstaMessage> {
         .into(),
         CallClearedEvent {
             monitor_cross_ref_id: "7".into(),
-            cleared_call: ConnectionId { call_id: Some("3".into()), device_id: None },
+            cleared_call: ConnectionId {
+                call_id: Some("3".into()),
+                device_id: None,
+            },
             cause: Some(EventCause::NormalClearing),
         }
         .into(),
@@ -443,8 +537,12 @@ pub fn all() -> Vec<CstaMessage> {
             digit_generated_list: "5".into(),
         }
         .into(),
-        DoNotDisturbEvent { monitor_cross_ref_id: "7".into(), device: party(ME), do_not_disturb_on: true }
-            .into(),
+        DoNotDisturbEvent {
+            monitor_cross_ref_id: "7".into(),
+            device: party(ME),
+            do_not_disturb_on: true,
+        }
+        .into(),
         ForwardingEvent {
             monitor_cross_ref_id: "7".into(),
             device: party(ME),
@@ -462,7 +560,12 @@ pub fn all() -> Vec<CstaMessage> {
             message_waiting_on: true,
         }
         .into(),
-        BackInServiceEvent { monitor_cross_ref_id: "7".into(), device: party(ME), cause: None }.into(),
+        BackInServiceEvent {
+            monitor_cross_ref_id: "7".into(),
+            device: party(ME),
+            cause: None,
+        }
+        .into(),
         OutOfServiceEvent {
             monitor_cross_ref_id: "7".into(),
             device: party(ME),
@@ -503,7 +606,10 @@ pub fn all() -> Vec<CstaMessage> {
             requested_session_duration: Some(180),
         }
         .into(),
-        ResetApplicationSessionTimerPosResponse { actual_session_duration: Some(180) }.into(),
+        ResetApplicationSessionTimerPosResponse {
+            actual_session_duration: Some(180),
+        }
+        .into(),
         ResetApplicationSessionTimerNegResponse {
             error_code: Some(SessionErrorCode {
                 defined_error: Some("invalidSessionID".into()),

@@ -12,7 +12,9 @@ fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 fn issues(text: &str, vars: &[(&str, &str)]) -> Vec<ConfigIssue> {
-    Config::from_sources(text, "test.toml", &env(vars)).unwrap_err().0
+    Config::from_sources(text, "test.toml", &env(vars))
+        .unwrap_err()
+        .0
 }
 
 #[test]
@@ -45,7 +47,10 @@ fn file_values_override_defaults_and_environment_overrides_the_file() {
         &env(&[
             ("CALLBOARD_SIP__TCP_LISTEN", "127.0.0.1:15060"),
             ("CALLBOARD_SIP__AUTO_COMMISSION", "false"),
-            ("CALLBOARD_LOG__MAC_FILTER", "AABBCCDDEEFF, 00:11:22:33:44:55"),
+            (
+                "CALLBOARD_LOG__MAC_FILTER",
+                "AABBCCDDEEFF, 00:11:22:33:44:55",
+            ),
             ("CALLBOARD_DATA_DIR", "/tmp/ignored-here"),
             ("PATH", "/usr/bin"),
         ]),
@@ -70,13 +75,39 @@ fn every_bad_key_is_reported_once_and_named() {
     let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
     assert_eq!(
         keys,
-        vec!["bogus.x", "sip.auto_commission", "sip.colour", "sip.expires", "sip.keepalive"],
+        vec![
+            "bogus.x",
+            "sip.auto_commission",
+            "sip.colour",
+            "sip.expires",
+            "sip.keepalive"
+        ],
         "{found:#?}"
     );
-    let auto = found.iter().find(|i| i.key == "sip.auto_commission").unwrap();
-    assert_eq!(auto.origin.as_deref(), Some("CALLBOARD_SIP__AUTO_COMMISSION"));
-    assert!(found.iter().find(|i| i.key == "bogus.x").unwrap().message.contains("unknown section"));
-    assert_eq!(found.iter().find(|i| i.key == "sip.colour").unwrap().message, "unknown key");
+    let auto = found
+        .iter()
+        .find(|i| i.key == "sip.auto_commission")
+        .unwrap();
+    assert_eq!(
+        auto.origin.as_deref(),
+        Some("CALLBOARD_SIP__AUTO_COMMISSION")
+    );
+    assert!(
+        found
+            .iter()
+            .find(|i| i.key == "bogus.x")
+            .unwrap()
+            .message
+            .contains("unknown section")
+    );
+    assert_eq!(
+        found
+            .iter()
+            .find(|i| i.key == "sip.colour")
+            .unwrap()
+            .message,
+        "unknown key"
+    );
     // Type errors come first; the semantic check of log.level runs once types are right.
     let found = issues("[log]\nlevel = \"loud\"\nmax_files = 0\n", &[]);
     let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
@@ -92,7 +123,13 @@ fn semantic_errors_name_their_keys() {
     let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
     assert_eq!(
         keys,
-        vec!["sip.tcp_listen", "sip.wan_address", "tls.cert", "log.mac_filter", "store.url"],
+        vec![
+            "sip.tcp_listen",
+            "sip.wan_address",
+            "tls.cert",
+            "log.mac_filter",
+            "store.url"
+        ],
         "{found:#?}"
     );
 }
@@ -106,8 +143,11 @@ fn broken_toml_is_one_clear_error() {
 
 #[test]
 fn a_missing_explicit_file_is_an_error_but_no_file_is_fine() {
-    let error = Config::load(Some(Path::new("/nonexistent/callboard.toml")), &BTreeMap::new())
-        .unwrap_err();
+    let error = Config::load(
+        Some(Path::new("/nonexistent/callboard.toml")),
+        &BTreeMap::new(),
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("does not exist"));
 }
 

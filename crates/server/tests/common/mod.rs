@@ -45,11 +45,20 @@ impl Server {
         let sip_tcp = free_port();
         let sip_tls = free_port();
         let mut env: Vec<(String, String)> = vec![
-            ("CALLBOARD_SIP__TCP_LISTEN".into(), format!("127.0.0.1:{sip_tcp}")),
-            ("CALLBOARD_SIP__TLS_LISTEN".into(), format!("127.0.0.1:{sip_tls}")),
+            (
+                "CALLBOARD_SIP__TCP_LISTEN".into(),
+                format!("127.0.0.1:{sip_tcp}"),
+            ),
+            (
+                "CALLBOARD_SIP__TLS_LISTEN".into(),
+                format!("127.0.0.1:{sip_tls}"),
+            ),
             ("CALLBOARD_SIP__PHONE_PASSWORD".into(), PASSWORD.into()),
             ("CALLBOARD_SIP__KEEPALIVE".into(), "1".into()),
-            ("CALLBOARD_LOG__LEVEL".into(), "info,callboard_phones=debug".into()),
+            (
+                "CALLBOARD_LOG__LEVEL".into(),
+                "info,callboard_phones=debug".into(),
+            ),
         ];
         for (k, v) in extra_env {
             env.retain(|(key, _)| key != k);
@@ -95,7 +104,11 @@ impl Server {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 panic!("server exited with {status}:\n{}", self.log());
             }
-            assert!(Instant::now() < deadline, "server did not start:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "server did not start:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -103,7 +116,10 @@ impl Server {
     /// Stops the server with SIGTERM and waits for it.
     pub fn stop(&mut self) -> ExitStatus {
         let mut child = self.child.take().expect("server running");
-        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -166,7 +182,10 @@ impl Server {
                     return phone;
                 }
                 if Instant::now() > deadline {
-                    panic!("phone {mac} never became {what}; last: {phone:#}\n{}", self.log());
+                    panic!(
+                        "phone {mac} never became {what}; last: {phone:#}\n{}",
+                        self.log()
+                    );
                 }
             } else if Instant::now() > deadline {
                 panic!("phone {mac} never appeared ({what})\n{}", self.log());
@@ -179,7 +198,11 @@ impl Server {
     pub fn wait_for_log(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !self.log().contains(text) {
-            assert!(Instant::now() < deadline, "log never said `{text}`:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "log never said `{text}`:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -247,7 +270,10 @@ pub struct Phone {
 
 fn require_sipp() {
     let found = Command::new("sipp").arg("-v").output().is_ok();
-    assert!(found, "sipp is not installed: run scripts/test.sh (it installs sip-tester)");
+    assert!(
+        found,
+        "sipp is not installed: run scripts/test.sh (it installs sip-tester)"
+    );
 }
 
 impl Phone {
@@ -267,11 +293,42 @@ impl Phone {
         let child = Command::new("sipp")
             .arg(format!("127.0.0.1:{port}"))
             .args(["-sf", spec.scenario, "-oocsf", spec.csta_scenario])
-            .args(["-t", "t1", "-i", "127.0.0.1", "-p", &free_port().to_string()])
-            .args(["-s", &spec.mac.replace([':', '-'], ""), "-au", spec.mac, "-ap", spec.password])
+            .args([
+                "-t",
+                "t1",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &free_port().to_string(),
+            ])
+            .args([
+                "-s",
+                &spec.mac.replace([':', '-'], ""),
+                "-au",
+                spec.mac,
+                "-ap",
+                spec.password,
+            ])
             .args(["-key", "ua", spec.user_agent])
-            .args(["-key", "line1", "201", "-key", "line2", "202", "-key", "host", "pbx.example"])
-            .args(["-d", &spec.hold_ms.to_string(), "-m", "1", "-timeout", "40s"])
+            .args([
+                "-key",
+                "line1",
+                "201",
+                "-key",
+                "line2",
+                "202",
+                "-key",
+                "host",
+                "pbx.example",
+            ])
+            .args([
+                "-d",
+                &spec.hold_ms.to_string(),
+                "-m",
+                "1",
+                "-timeout",
+                "40s",
+            ])
             .args(["-nostdin", "-trace_err", "-trace_logs", "-trace_msg"])
             .current_dir(dir.path())
             .stdin(Stdio::null())
@@ -315,7 +372,10 @@ impl Phone {
         for entry in std::fs::read_dir(self.dir.path()).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name.ends_with("_logs.log") || name.ends_with("_errors.log") || name.ends_with("_messages.log") {
+            if name.ends_with("_logs.log")
+                || name.ends_with("_errors.log")
+                || name.ends_with("_messages.log")
+            {
                 out.push_str(&format!("==== {name}\n"));
                 out.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
             }
