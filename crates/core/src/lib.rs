@@ -1,8 +1,19 @@
-//! Domain types of callboard that every other crate shares: phones and their MAC addresses,
-//! the phone inventory record, and phone models recognised from a SIP User-Agent.
+//! The domain of callboard: phones and their MAC addresses, lines and the device identifiers
+//! naming them, the call model, and the hub that joins links (phones, simulator) to client
+//! sessions with reference-counted monitors, numbered events and resumable sessions.
 
+pub mod calls;
+pub mod device;
+mod event_log;
+pub mod hub;
 pub mod mac;
 pub mod phone;
+pub mod services;
 
+pub use device::LineKey;
+pub use hub::{
+    Delivery, Hub, HubSettings, HubStats, InternalSubscription, LineNotice, LinkCommand, LinkEvent,
+    LinkEvents, LinkHandle, ResumeRefused, SessionAttachment,
+};
 pub use mac::{Mac, MacError};
 pub use phone::{AdminState, PhoneModel, PhoneRecord, PhoneStatus, Transport};

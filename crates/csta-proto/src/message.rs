@@ -74,6 +74,15 @@ macro_rules! messages {
                 }
             }
 
+            /// Replaces the `monitorCrossRefID` of an event report (a server relays
+            /// events under its own IDs); returns false for other messages.
+            pub fn set_monitor_cross_ref_id(&mut self, id: String) -> bool {
+                match self {
+                    $( CstaMessage::$variant(m) => messages!(@mcr_set $kind m id), )*
+                    CstaMessage::Unknown { .. } => false,
+                }
+            }
+
             /// Builds a message from an already parsed root element,
             /// dispatching on its local name.
             pub fn from_element(root: &XmlElement) -> Result<CstaMessage, DecodeError> {
@@ -105,6 +114,8 @@ macro_rules! messages {
     (@event $other:ident) => { false };
     (@mcr event $m:ident) => { Some($m.monitor_cross_ref_id.as_str()) };
     (@mcr $other:ident $m:ident) => {{ let _ = $m; None }};
+    (@mcr_set event $m:ident $id:ident) => {{ $m.monitor_cross_ref_id = $id; true }};
+    (@mcr_set $other:ident $m:ident $id:ident) => {{ let _ = ($m, $id); false }};
 }
 
 messages! {

@@ -1,0 +1,131 @@
+//! The recent events, kept for resuming client sessions: every event delivered to clients gets
+//! the next global sequence number and stays here for the retention window (bounded by time and
+//! by count), so a client that comes back can be given exactly what it missed.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::time::Instant;
+
+use crate::LineKey;
+
+/// One delivered event.
+#[derive(Debug, Clone)]
+pub(crate) struct LoggedEvent {
+    pub seq: u64,
+    pub line: LineKey,
+    pub at: Instant,
+    pub frame: Bytes,
+}
+
+/// Why events after a sequence number cannot be replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Evicted;
+
+/// The ring of recent events.
+#[derive(Debug)]
+pub(crate) struct EventLog {
+    events: VecDeque<LoggedEvent>,
+    capacity: usize,
+    retention: Duration,
+}
+
+impl EventLog {
+    pub fn new(capacity: usize, retention: Duration) -> Self {
+        EventLog {
+            events: VecDeque::new(),
+            capacity: capacity.max(1),
+            retention,
+        }
+    }
+
+    pub fn push(&mut self, event: LoggedEvent) {
+        if self.events.len() == self.capacity {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+    }
+
+    pub fn prune(&mut self, now: Instant) {
+        while self
+            .events
+            .front()
+            .is_some_and(|e| now.duration_since(e.at) > self.retention)
+        {
+            self.events.pop_front();
+        }
+    }
+
+    /// The events after `last_seq`, or `Evicted` when some of them are gone. `newest_seq` is
+    /// the last sequence number handed out (so "nothing happened since" is told apart from
+    /// "everything since was evicted").
+    pub fn after(
+        &self,
+        last_seq: u64,
+        newest_seq: u64,
+    ) -> Result<impl Iterator<Item = &LoggedEvent>, Evicted> {
+        if last_seq > newest_seq {
+            return Err(Evicted);
+        }
+        let oldest_kept = self.events.front().map_or(newest_seq + 1, |e| e.seq);
+        if last_seq + 1 < oldest_kept {
+            return Err(Evicted);
+        }
+        let skip = (last_seq + 1).saturating_sub(oldest_kept) as usize;
+        Ok(self.events.iter().skip(skip))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(seq: u64, at: Instant) -> LoggedEvent {
+        LoggedEvent {
+            seq,
+            line: LineKey::from_device_id("201").unwrap(),
+            at,
+            frame: Bytes::from(seq.to_string()),
+        }
+    }
+
+    #[test]
+    fn replays_exactly_what_follows_and_refuses_what_was_evicted() {
+        let now = Instant::now();
+        let mut log = EventLog::new(3, Duration::from_secs(60));
+        for seq in 1..=5 {
+            log.push(event(seq, now));
+        }
+        let after = |log: &EventLog, last| {
+            log.after(last, 5)
+                .map(|events| events.map(|e| e.seq).collect::<Vec<_>>())
+        };
+        assert_eq!(after(&log, 2), Ok(vec![3, 4, 5]));
+        assert_eq!(after(&log, 4), Ok(vec![5]));
+        assert_eq!(after(&log, 5), Ok(vec![]));
+        assert_eq!(after(&log, 1), Err(Evicted), "event 2 is gone");
+        assert_eq!(after(&log, 9), Err(Evicted), "a number we never gave");
+        let empty = EventLog::new(3, Duration::from_secs(60));
+        assert_eq!(
+            after(&empty, 5).map(|_| ()),
+            Ok(()),
+            "nothing happened since"
+        );
+        assert!(empty.after(4, 5).is_err(), "event 5 happened and is gone");
+    }
+
+    #[test]
+    fn old_events_are_pruned_by_time() {
+        let start = Instant::now();
+        let mut log = EventLog::new(10, Duration::from_secs(5));
+        log.push(event(1, start));
+        log.push(event(2, start + Duration::from_secs(4)));
+        log.prune(start + Duration::from_secs(6));
+        assert_eq!(
+            log.after(1, 2).unwrap().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert!(log.after(0, 2).is_err());
+    }
+}

@@ -1,0 +1,1177 @@
+//! The hub: the one place where lines, their monitors, the call model and client sessions
+//! meet. Links (phones, the simulator, later PBXs) report line events; the hub applies them to
+//! the call model, numbers each event globally, encodes it once (CSTA XML frame) and hands the
+//! shared bytes to every session subscribed to the line. Monitors are reference counted: the
+//! first subscriber of a line makes its link start the monitor, the last one leaving stops it.
+//!
+//! The hub is an actor: one task owns all state and handles commands in order, so fan-out,
+//! sequence numbers and session attach/resume never race. Service requests do not pass through
+//! it: they go from the caller straight to the line's link through the shared line directory.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use csta_proto::{
+    BackInServiceEvent, CstaError, CstaMessage, DeviceId, Edition, OutOfServiceEvent, Party,
+    SnapshotCallResponse, SnapshotData, SnapshotDeviceResponse,
+};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+use crate::LineKey;
+use crate::calls::LineCalls;
+use crate::event_log::{EventLog, LoggedEvent};
+use crate::services::{rewrite_subject_devices, subject_device};
+
+/// Settings of the hub.
+#[derive(Debug, Clone)]
+pub struct HubSettings {
+    /// CSTA edition events are encoded in.
+    pub edition: Edition,
+    /// How long a disconnected session is kept for resuming.
+    pub retention: Duration,
+    /// Most events a resuming session may have missed; more means "snapshot".
+    pub retention_events: usize,
+    /// Most events kept in the global log for resuming.
+    pub log_capacity: usize,
+    /// Events queued per session before a slow client is cut off.
+    pub outbox_capacity: usize,
+    /// Time a link gets to answer a service request.
+    pub request_timeout: Duration,
+}
+
+impl Default for HubSettings {
+    fn default() -> Self {
+        HubSettings {
+            edition: Edition::Ed5,
+            retention: Duration::from_secs(120),
+            retention_events: 10_000,
+            log_capacity: 1_000_000,
+            outbox_capacity: 10_000,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Commands from the hub to a link.
+#[derive(Debug)]
+pub enum LinkCommand {
+    /// Start monitoring a line (first subscriber arrived).
+    MonitorStart {
+        /// The line.
+        line: LineKey,
+        /// The line's device as the link knows it.
+        device: String,
+    },
+    /// Stop monitoring a line (last subscriber left).
+    MonitorStop {
+        /// The line.
+        line: LineKey,
+        /// The line's device as the link knows it.
+        device: String,
+    },
+    /// Execute a service request on a line; its result or CSTA error goes to `reply`.
+    Request {
+        /// The line.
+        line: LineKey,
+        /// The request, device identifiers already in the link's form.
+        request: CstaMessage,
+        /// Where the result goes.
+        reply: oneshot::Sender<Result<CstaMessage, CstaError>>,
+    },
+}
+
+/// Where the hub sends a line's commands.
+#[derive(Debug, Clone)]
+pub struct LinkHandle {
+    /// The link's name for logs (`phone 000413A1B2C3`, `sim`).
+    pub name: Arc<str>,
+    /// The command queue.
+    pub commands: mpsc::Sender<LinkCommand>,
+}
+
+impl LinkHandle {
+    /// A handle named `name` sending into `commands`.
+    pub fn new(name: impl Into<Arc<str>>, commands: mpsc::Sender<LinkCommand>) -> Self {
+        LinkHandle {
+            name: name.into(),
+            commands,
+        }
+    }
+
+    fn same(&self, other: &LinkHandle) -> bool {
+        self.commands.same_channel(&other.commands)
+    }
+}
+
+/// What links report to the hub.
+#[derive(Debug)]
+pub enum LinkEvent {
+    /// A line exists (e.g. it is in the phone inventory) but may not be reachable now.
+    LineKnown {
+        /// The line's device as reported (`sip:201@pbx.example`).
+        device: String,
+    },
+    /// A line became reachable through `link`.
+    LineUp {
+        /// The line's device as the link knows it.
+        device: String,
+        /// Where its commands go.
+        link: LinkHandle,
+    },
+    /// A line is no longer reachable through `link` (phone offline, identity removed).
+    LineDown {
+        /// The line's device.
+        device: String,
+        /// The link that had it (a stale report from an older link is ignored).
+        link: LinkHandle,
+    },
+    /// The link's monitor of the line is active.
+    MonitorActive {
+        /// The line.
+        line: LineKey,
+    },
+    /// The link could not start the line's monitor.
+    MonitorFailed {
+        /// The line.
+        line: LineKey,
+        /// Why.
+        error: CstaError,
+    },
+    /// A CSTA event of the line's monitor.
+    Event {
+        /// The line.
+        line: LineKey,
+        /// The event (its monitorCrossRefID is replaced by the hub's).
+        event: CstaMessage,
+        /// When the link received it (for delivery latency).
+        at: Instant,
+    },
+}
+
+/// A queued event for a session: the encoded frame and when its link received it.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The CSTA frame (8-byte header + XML), shared between sessions.
+    pub frame: Bytes,
+    /// When the link received the event.
+    pub at: Instant,
+}
+
+/// A session attached to a connection.
+#[derive(Debug)]
+pub struct SessionAttachment {
+    /// The session's ID (given to the client, used to resume).
+    pub session_id: String,
+    /// Events for the session, replayed ones first.
+    pub events: mpsc::Receiver<Delivery>,
+    /// Set to a reason when the hub cuts the connection off (slow client, replaced).
+    pub cutoff: watch::Receiver<Option<String>>,
+    /// How many missed events were replayed at the front of `events`.
+    pub replayed: usize,
+}
+
+/// Why a session could not be resumed: the client must start over and take snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResumeRefused {
+    /// The session is unknown (expired, closed, or from before a restart).
+    #[error("session unknown or expired")]
+    UnknownSession,
+    /// The session belongs to another account.
+    #[error("session belongs to another account")]
+    WrongAccount,
+    /// Too many events were missed, or some are no longer kept.
+    #[error("too many missed events to replay")]
+    TooManyMissed,
+}
+
+/// An internal consumer's view of a line's events (journal, presence).
+#[derive(Debug, Clone)]
+pub struct LineNotice {
+    /// The line.
+    pub line: LineKey,
+    /// The event as the link reported it.
+    pub event: Arc<CstaMessage>,
+}
+
+#[derive(Debug, Clone)]
+struct DirectoryEntry {
+    device: String,
+    link: Option<LinkHandle>,
+}
+
+type Directory = Arc<RwLock<HashMap<LineKey, DirectoryEntry>>>;
+
+enum Command {
+    Link(LinkEvent),
+    Open {
+        account: String,
+        reply: oneshot::Sender<SessionAttachment>,
+    },
+    Resume {
+        account: String,
+        session_id: String,
+        last_seq: u64,
+        reply: oneshot::Sender<Result<SessionAttachment, ResumeRefused>>,
+    },
+    Detach {
+        session_id: String,
+    },
+    Close {
+        session_id: String,
+    },
+    MonitorStart {
+        session_id: String,
+        line: LineKey,
+        reply: oneshot::Sender<Result<String, CstaError>>,
+    },
+    MonitorStop {
+        session_id: String,
+        cross_ref: String,
+        reply: oneshot::Sender<Result<(), CstaError>>,
+    },
+    Subscribe {
+        line: LineKey,
+        reply: oneshot::Sender<Result<InternalSubscription, CstaError>>,
+    },
+    Unsubscribe {
+        line: LineKey,
+        id: u64,
+    },
+    Snapshot {
+        request: CstaMessage,
+        reply: oneshot::Sender<Result<CstaMessage, CstaError>>,
+    },
+    Stats {
+        reply: oneshot::Sender<HubStats>,
+    },
+}
+
+/// Counters for status pages and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HubStats {
+    /// Known lines.
+    pub lines: usize,
+    /// Lines with at least one subscriber (each counts once, ADM3).
+    pub monitored_lines: usize,
+    /// Sessions attached to a connection.
+    pub attached_sessions: usize,
+    /// Sessions kept for resuming.
+    pub detached_sessions: usize,
+    /// Last global event sequence number.
+    pub last_seq: u64,
+}
+
+/// An internal subscription to a line; dropping it does not unsubscribe, call
+/// [`Hub::unsubscribe_internal`].
+#[derive(Debug)]
+pub struct InternalSubscription {
+    /// Its ID.
+    pub id: u64,
+    /// The line's events.
+    pub events: mpsc::Receiver<LineNotice>,
+}
+
+/// The hub's handle: cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Hub {
+    commands: mpsc::Sender<Command>,
+    directory: Directory,
+    settings: Arc<HubSettings>,
+}
+
+/// The sender links use to report to the hub.
+#[derive(Debug, Clone)]
+pub struct LinkEvents {
+    commands: mpsc::Sender<Command>,
+}
+
+impl LinkEvents {
+    /// Reports one event; waits while the hub is busy (links are slowed, never clients).
+    pub async fn send(&self, event: LinkEvent) {
+        let _ = self.commands.send(Command::Link(event)).await;
+    }
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Command")
+    }
+}
+
+impl Hub {
+    /// Starts the hub's task.
+    pub fn start(settings: HubSettings) -> Hub {
+        let (commands, rx) = mpsc::channel(65_536);
+        let directory: Directory = Arc::default();
+        let settings = Arc::new(settings);
+        let state = State {
+            settings: settings.clone(),
+            directory: directory.clone(),
+            lines: HashMap::new(),
+            sessions: HashMap::new(),
+            log: EventLog::new(settings.log_capacity, settings.retention),
+            next_seq: 0,
+            next_cross_ref: 1,
+            next_internal: 1,
+        };
+        tokio::spawn(state.run(rx));
+        Hub {
+            commands,
+            directory,
+            settings,
+        }
+    }
+
+    /// The sender links report to.
+    pub fn link_events(&self) -> LinkEvents {
+        LinkEvents {
+            commands: self.commands.clone(),
+        }
+    }
+
+    /// The hub's settings.
+    pub fn settings(&self) -> &HubSettings {
+        &self.settings
+    }
+
+    async fn ask<T>(&self, command: Command, rx: oneshot::Receiver<T>) -> Option<T> {
+        self.commands.send(command).await.ok()?;
+        rx.await.ok()
+    }
+
+    /// Opens a new session for `account`.
+    pub async fn open_session(&self, account: &str) -> Option<SessionAttachment> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::Open {
+                account: account.to_owned(),
+                reply,
+            },
+            rx,
+        )
+        .await
+    }
+
+    /// Re-attaches a session after a reconnect: the events after `last_seq` of its lines are
+    /// queued first. A session still attached elsewhere is cut off there.
+    pub async fn resume_session(
+        &self,
+        account: &str,
+        session_id: &str,
+        last_seq: u64,
+    ) -> Result<SessionAttachment, ResumeRefused> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::Resume {
+                account: account.to_owned(),
+                session_id: session_id.to_owned(),
+                last_seq,
+                reply,
+            },
+            rx,
+        )
+        .await
+        .unwrap_or(Err(ResumeRefused::UnknownSession))
+    }
+
+    /// The connection of a session is gone; keep the session for the retention window.
+    pub async fn detach_session(&self, session_id: &str) {
+        let _ = self
+            .commands
+            .send(Command::Detach {
+                session_id: session_id.to_owned(),
+            })
+            .await;
+    }
+
+    /// Ends a session now (StopApplicationSession, expired timer): its monitors are released.
+    pub async fn close_session(&self, session_id: &str) {
+        let _ = self
+            .commands
+            .send(Command::Close {
+                session_id: session_id.to_owned(),
+            })
+            .await;
+    }
+
+    /// The line a device identifier names, when it is known.
+    pub fn line_of(&self, device: &str) -> Option<LineKey> {
+        let key = LineKey::from_device_id(device)?;
+        let directory = self.directory.read().unwrap_or_else(|e| e.into_inner());
+        directory.contains_key(&key).then_some(key)
+    }
+
+    /// Subscribes a session to a line; returns the line's monitorCrossRefID. A line that is
+    /// not known gets `invalidDeviceID`.
+    pub async fn monitor_start(&self, session_id: &str, device: &str) -> Result<String, CstaError> {
+        let line = self
+            .line_of(device)
+            .ok_or_else(CstaError::invalid_device_id)?;
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::MonitorStart {
+                session_id: session_id.to_owned(),
+                line,
+                reply,
+            },
+            rx,
+        )
+        .await
+        .unwrap_or_else(|| Err(CstaError::resource_busy()))
+    }
+
+    /// Ends a session's monitor by its cross reference ID.
+    pub async fn monitor_stop(&self, session_id: &str, cross_ref: &str) -> Result<(), CstaError> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::MonitorStop {
+                session_id: session_id.to_owned(),
+                cross_ref: cross_ref.to_owned(),
+                reply,
+            },
+            rx,
+        )
+        .await
+        .unwrap_or_else(|| Err(CstaError::resource_busy()))
+    }
+
+    /// Subscribes an internal consumer (journal, presence) to a line: it counts for the
+    /// line's monitor like a client does.
+    pub async fn subscribe_internal(
+        &self,
+        device: &str,
+    ) -> Result<InternalSubscription, CstaError> {
+        let line = self
+            .line_of(device)
+            .ok_or_else(CstaError::invalid_device_id)?;
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::Subscribe { line, reply }, rx)
+            .await
+            .unwrap_or_else(|| Err(CstaError::resource_busy()))
+    }
+
+    /// Ends an internal subscription.
+    pub async fn unsubscribe_internal(&self, line: LineKey, id: u64) {
+        let _ = self.commands.send(Command::Unsubscribe { line, id }).await;
+    }
+
+    /// Counters.
+    pub async fn stats(&self) -> HubStats {
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::Stats { reply }, rx)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Executes a service request: snapshots are answered from the call model, everything else
+    /// goes to the link of the request's line, with device IDs rewritten to the link's form.
+    pub async fn request(&self, mut request: CstaMessage) -> Result<CstaMessage, CstaError> {
+        let subject = subject_device(&request).ok_or_else(CstaError::service_not_supported)?;
+        let line =
+            LineKey::from_device_id(subject.as_str()).ok_or_else(CstaError::invalid_device_id)?;
+        if matches!(
+            request,
+            CstaMessage::SnapshotDevice(_) | CstaMessage::SnapshotCall(_)
+        ) {
+            let (reply, rx) = oneshot::channel();
+            return self
+                .ask(Command::Snapshot { request, reply }, rx)
+                .await
+                .unwrap_or_else(|| Err(CstaError::resource_busy()));
+        }
+        let entry = {
+            let directory = self.directory.read().unwrap_or_else(|e| e.into_inner());
+            directory.get(&line).cloned()
+        };
+        let entry = entry.ok_or_else(CstaError::invalid_device_id)?;
+        let link = entry.link.ok_or_else(CstaError::device_out_of_service)?;
+        let device = entry.device.clone();
+        let directory = self.directory.clone();
+        rewrite_subject_devices(&mut request, &|d| {
+            let key = LineKey::from_device_id(d.as_str())?;
+            if key == line {
+                return Some(DeviceId::new(device.clone()));
+            }
+            let directory = directory.read().unwrap_or_else(|e| e.into_inner());
+            directory.get(&key).map(|e| DeviceId::new(e.device.clone()))
+        });
+        let (reply, rx) = oneshot::channel();
+        link.commands
+            .try_send(LinkCommand::Request {
+                line,
+                request,
+                reply,
+            })
+            .map_err(|_| CstaError::resource_busy())?;
+        match tokio::time::timeout(self.settings.request_timeout, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(CstaError::device_out_of_service()),
+            Err(_) => Err(CstaError::system_resource_availability("resourceBusy")),
+        }
+    }
+}
+
+enum Subscriber {
+    Session(String),
+    Internal(u64, mpsc::Sender<LineNotice>),
+}
+
+#[derive(PartialEq, Eq, Clone, Copy, Debug)]
+enum MonitorState {
+    Idle,
+    Starting,
+    Active,
+}
+
+struct Line {
+    key: LineKey,
+    device: String,
+    link: Option<LinkHandle>,
+    subscribers: Vec<Subscriber>,
+    cross_ref: String,
+    monitor: MonitorState,
+    calls: LineCalls,
+}
+
+struct Session {
+    account: String,
+    outbox: Option<mpsc::Sender<Delivery>>,
+    cutoff: watch::Sender<Option<String>>,
+    monitors: HashMap<String, LineKey>,
+    detached_at: Option<Instant>,
+}
+
+struct State {
+    settings: Arc<HubSettings>,
+    directory: Directory,
+    lines: HashMap<LineKey, Line>,
+    sessions: HashMap<String, Session>,
+    log: EventLog,
+    next_seq: u64,
+    next_cross_ref: u64,
+    next_internal: u64,
+}
+
+/// Inserts `<extensions>…<sequenceNumber>` before the root's closing tag.
+fn with_sequence_number(xml: &str, seq: u64) -> String {
+    let extension = format!(
+        "<extensions><privateData><private><sequenceNumber xmlns=\"urn:callboard:csta\">{seq}</sequenceNumber></private></privateData></extensions>"
+    );
+    match xml.rfind("</") {
+        Some(at) if !xml[..at].trim_end().ends_with("?>") => {
+            let mut out = String::with_capacity(xml.len() + extension.len());
+            out.push_str(&xml[..at]);
+            out.push_str(&extension);
+            out.push_str(&xml[at..]);
+            out
+        }
+        _ => {
+            // A self-closed root (`<X/>`): open it.
+            let trimmed = xml.trim_end();
+            match trimmed.strip_suffix("/>") {
+                Some(open) => {
+                    let name_end = open.rfind('<').map_or(0, |i| i + 1);
+                    let name: String = open[name_end..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .collect();
+                    format!("{open}>{extension}</{name}>")
+                }
+                None => xml.to_owned(),
+            }
+        }
+    }
+}
+
+impl State {
+    async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                command = rx.recv() => match command {
+                    Some(command) => self.handle(command),
+                    None => return,
+                },
+                _ = tick.tick() => self.expire(Instant::now()),
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Link(event) => self.on_link_event(event),
+            Command::Open { account, reply } => {
+                let attachment = self.open(account);
+                let _ = reply.send(attachment);
+            }
+            Command::Resume {
+                account,
+                session_id,
+                last_seq,
+                reply,
+            } => {
+                let result = self.resume(&account, &session_id, last_seq);
+                let _ = reply.send(result);
+            }
+            Command::Detach { session_id } => {
+                if let Some(session) = self.sessions.get_mut(&session_id) {
+                    session.outbox = None;
+                    session.detached_at.get_or_insert_with(Instant::now);
+                    tracing::debug!(session = %session_id, "session detached; kept for resuming");
+                }
+            }
+            Command::Close { session_id } => self.close(&session_id),
+            Command::MonitorStart {
+                session_id,
+                line,
+                reply,
+            } => {
+                let result = self.monitor_start(&session_id, line);
+                let _ = reply.send(result);
+            }
+            Command::MonitorStop {
+                session_id,
+                cross_ref,
+                reply,
+            } => {
+                let result = self.monitor_stop(&session_id, &cross_ref);
+                let _ = reply.send(result);
+            }
+            Command::Subscribe { line, reply } => {
+                let id = self.next_internal;
+                self.next_internal += 1;
+                let (tx, events) = mpsc::channel(self.settings.outbox_capacity.max(16));
+                let result = if self.lines.contains_key(&line) {
+                    self.subscribe(&line, Subscriber::Internal(id, tx));
+                    Ok(InternalSubscription { id, events })
+                } else {
+                    Err(CstaError::invalid_device_id())
+                };
+                let _ = reply.send(result);
+            }
+            Command::Unsubscribe { line, id } => {
+                self.unsubscribe(
+                    &line,
+                    |s| matches!(s, Subscriber::Internal(i, _) if *i == id),
+                );
+            }
+            Command::Snapshot { request, reply } => {
+                let _ = reply.send(self.snapshot(&request));
+            }
+            Command::Stats { reply } => {
+                let stats = HubStats {
+                    lines: self.lines.len(),
+                    monitored_lines: self
+                        .lines
+                        .values()
+                        .filter(|l| !l.subscribers.is_empty())
+                        .count(),
+                    attached_sessions: self
+                        .sessions
+                        .values()
+                        .filter(|s| s.outbox.is_some())
+                        .count(),
+                    detached_sessions: self
+                        .sessions
+                        .values()
+                        .filter(|s| s.outbox.is_none())
+                        .count(),
+                    last_seq: self.next_seq,
+                };
+                let _ = reply.send(stats);
+            }
+        }
+    }
+
+    fn line_entry(&mut self, device: &str) -> Option<&mut Line> {
+        let key = LineKey::from_device_id(device)?;
+        let cross_ref = &mut self.next_cross_ref;
+        let line = self.lines.entry(key.clone()).or_insert_with(|| {
+            let id = *cross_ref;
+            *cross_ref += 1;
+            Line {
+                key,
+                device: device.to_owned(),
+                link: None,
+                subscribers: Vec::new(),
+                cross_ref: id.to_string(),
+                monitor: MonitorState::Idle,
+                calls: LineCalls::default(),
+            }
+        });
+        Some(line)
+    }
+
+    fn publish_directory(&self, key: &LineKey) {
+        let mut directory = self.directory.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(line) = self.lines.get(key) {
+            directory.insert(
+                key.clone(),
+                DirectoryEntry {
+                    device: line.device.clone(),
+                    link: line.link.clone(),
+                },
+            );
+        }
+    }
+
+    fn on_link_event(&mut self, event: LinkEvent) {
+        match event {
+            LinkEvent::LineKnown { device } => {
+                if let Some(line) = self.line_entry(&device) {
+                    let key = line.key.clone();
+                    self.publish_directory(&key);
+                }
+            }
+            LinkEvent::LineUp { device, link } => {
+                let Some(line) = self.line_entry(&device) else {
+                    return;
+                };
+                if let Some(old) = &line.link {
+                    if !old.same(&link) {
+                        tracing::info!(line = %line.key, from = %old.name, to = %link.name, "line moved to another link");
+                    }
+                }
+                line.device = device;
+                line.link = Some(link);
+                line.monitor = MonitorState::Idle;
+                let key = line.key.clone();
+                if !line.subscribers.is_empty() {
+                    Self::start_monitor(line);
+                }
+                self.publish_directory(&key);
+            }
+            LinkEvent::LineDown { device, link } => {
+                let Some(key) = LineKey::from_device_id(&device) else {
+                    return;
+                };
+                let Some(line) = self.lines.get_mut(&key) else {
+                    return;
+                };
+                if !line.link.as_ref().is_some_and(|l| l.same(&link)) {
+                    return;
+                }
+                line.link = None;
+                let was_monitored = line.monitor != MonitorState::Idle;
+                line.monitor = MonitorState::Idle;
+                line.calls.clear();
+                self.publish_directory(&key);
+                if was_monitored {
+                    self.emit_service_change(&key, false);
+                }
+            }
+            LinkEvent::MonitorActive { line } => {
+                if let Some(entry) = self.lines.get_mut(&line) {
+                    if entry.monitor == MonitorState::Starting {
+                        entry.monitor = MonitorState::Active;
+                        self.emit_service_change(&line, true);
+                    }
+                }
+            }
+            LinkEvent::MonitorFailed { line, error } => {
+                if let Some(entry) = self.lines.get_mut(&line) {
+                    tracing::warn!(line = %line, error = ?error, "starting the line's monitor failed");
+                    entry.monitor = MonitorState::Idle;
+                }
+            }
+            LinkEvent::Event { line, event, at } => self.on_line_event(line, event, at),
+        }
+    }
+
+    fn start_monitor(line: &mut Line) {
+        let Some(link) = &line.link else {
+            return;
+        };
+        let command = LinkCommand::MonitorStart {
+            line: line.key.clone(),
+            device: line.device.clone(),
+        };
+        match link.commands.try_send(command) {
+            Ok(()) => line.monitor = MonitorState::Starting,
+            Err(_) => {
+                tracing::warn!(line = %line.key, link = %link.name, "link busy; monitor not started")
+            }
+        }
+    }
+
+    fn stop_monitor(line: &mut Line) {
+        if line.monitor == MonitorState::Idle {
+            return;
+        }
+        line.monitor = MonitorState::Idle;
+        if let Some(link) = &line.link {
+            let command = LinkCommand::MonitorStop {
+                line: line.key.clone(),
+                device: line.device.clone(),
+            };
+            if link.commands.try_send(command).is_err() {
+                tracing::warn!(line = %line.key, link = %link.name, "link busy; monitor not stopped");
+            }
+        }
+        line.calls.clear();
+    }
+
+    fn emit_service_change(&mut self, key: &LineKey, in_service: bool) {
+        let Some(line) = self.lines.get(key) else {
+            return;
+        };
+        let device = Party::Device(DeviceId::new(line.device.clone()));
+        let event: CstaMessage = if in_service {
+            BackInServiceEvent {
+                monitor_cross_ref_id: line.cross_ref.clone(),
+                device,
+                cause: None,
+            }
+            .into()
+        } else {
+            OutOfServiceEvent {
+                monitor_cross_ref_id: line.cross_ref.clone(),
+                device,
+                cause: None,
+            }
+            .into()
+        };
+        self.deliver(key.clone(), event, Instant::now());
+    }
+
+    fn on_line_event(&mut self, key: LineKey, event: CstaMessage, at: Instant) {
+        let Some(line) = self.lines.get_mut(&key) else {
+            return;
+        };
+        line.calls.apply(&key, &event);
+        if line.subscribers.is_empty() {
+            return;
+        }
+        self.deliver(key, event, at);
+    }
+
+    /// Numbers, encodes once, logs and fans out one event of a line.
+    fn deliver(&mut self, key: LineKey, mut event: CstaMessage, at: Instant) {
+        let Some(line) = self.lines.get_mut(&key) else {
+            return;
+        };
+        event.set_monitor_cross_ref_id(line.cross_ref.clone());
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        let xml = with_sequence_number(&csta_proto::encode(&event, self.settings.edition), seq);
+        let frame = match csta_proto::encode_frame(csta_proto::EVENT_INVOKE_ID, xml.as_bytes()) {
+            Ok(frame) => frame,
+            Err(error) => {
+                tracing::warn!(line = %key, %error, "event too large to frame; dropped");
+                return;
+            }
+        };
+        self.log.push(LoggedEvent {
+            seq,
+            line: key.clone(),
+            at,
+            frame: frame.clone(),
+        });
+        let shared = Arc::new(event);
+        let mut cut_off = Vec::new();
+        for subscriber in &line.subscribers {
+            match subscriber {
+                Subscriber::Session(id) => {
+                    let Some(session) = self.sessions.get(id) else {
+                        continue;
+                    };
+                    let Some(outbox) = &session.outbox else {
+                        continue;
+                    };
+                    let delivery = Delivery {
+                        frame: frame.clone(),
+                        at,
+                    };
+                    if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(delivery) {
+                        cut_off.push(id.clone());
+                    }
+                }
+                Subscriber::Internal(id, tx) => {
+                    let notice = LineNotice {
+                        line: key.clone(),
+                        event: shared.clone(),
+                    };
+                    if tx.try_send(notice).is_err() {
+                        tracing::warn!(line = %key, subscriber = id, "internal subscriber lagging; event skipped");
+                    }
+                }
+            }
+        }
+        for id in cut_off {
+            if let Some(session) = self.sessions.get_mut(&id) {
+                tracing::warn!(session = %id, account = %session.account, "client does not read its events; cut off");
+                session.outbox = None;
+                session.detached_at = Some(Instant::now());
+                let _ = session.cutoff.send(Some(
+                    "outbound queue full: the client does not read its events".into(),
+                ));
+            }
+        }
+    }
+
+    fn new_session_id() -> String {
+        format!("{:032x}", rand::random::<u128>())
+    }
+
+    fn attach(
+        &mut self,
+        session_id: &str,
+        capacity: usize,
+    ) -> Option<(mpsc::Receiver<Delivery>, watch::Receiver<Option<String>>)> {
+        let session = self.sessions.get_mut(session_id)?;
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        if session.outbox.is_some() {
+            let _ = session
+                .cutoff
+                .send(Some("session resumed on another connection".into()));
+        }
+        let (cutoff_tx, cutoff_rx) = watch::channel(None);
+        session.cutoff = cutoff_tx;
+        session.outbox = Some(tx);
+        session.detached_at = None;
+        Some((rx, cutoff_rx))
+    }
+
+    fn open(&mut self, account: String) -> SessionAttachment {
+        let session_id = Self::new_session_id();
+        let (cutoff, _) = watch::channel(None);
+        self.sessions.insert(
+            session_id.clone(),
+            Session {
+                account,
+                outbox: None,
+                cutoff,
+                monitors: HashMap::new(),
+                detached_at: None,
+            },
+        );
+        let capacity = self.settings.outbox_capacity;
+        let (events, cutoff) = self
+            .attach(&session_id, capacity)
+            .expect("the session was just inserted");
+        SessionAttachment {
+            session_id,
+            events,
+            cutoff,
+            replayed: 0,
+        }
+    }
+
+    fn resume(
+        &mut self,
+        account: &str,
+        session_id: &str,
+        last_seq: u64,
+    ) -> Result<SessionAttachment, ResumeRefused> {
+        let session = self
+            .sessions
+            .get(session_id)
+            .ok_or(ResumeRefused::UnknownSession)?;
+        if session.account != account {
+            return Err(ResumeRefused::WrongAccount);
+        }
+        let lines: HashSet<&LineKey> = session.monitors.values().collect();
+        let missed: Option<Vec<Delivery>> =
+            self.log.after(last_seq, self.next_seq).ok().map(|events| {
+                events
+                    .filter(|e| lines.contains(&e.line))
+                    .map(|e| Delivery {
+                        frame: e.frame.clone(),
+                        at: e.at,
+                    })
+                    .collect()
+            });
+        let Some(missed) = missed else {
+            self.close(session_id);
+            return Err(ResumeRefused::TooManyMissed);
+        };
+        if missed.len() > self.settings.retention_events {
+            self.close(session_id);
+            return Err(ResumeRefused::TooManyMissed);
+        }
+        let replayed = missed.len();
+        let capacity = self.settings.outbox_capacity + replayed;
+        let (events, cutoff) = self
+            .attach(session_id, capacity)
+            .ok_or(ResumeRefused::UnknownSession)?;
+        if let Some(outbox) = self
+            .sessions
+            .get(session_id)
+            .and_then(|s| s.outbox.as_ref())
+        {
+            for delivery in missed {
+                let _ = outbox.try_send(delivery);
+            }
+        }
+        tracing::info!(session = %session_id, account, replayed, "session resumed");
+        Ok(SessionAttachment {
+            session_id: session_id.to_owned(),
+            events,
+            cutoff,
+            replayed,
+        })
+    }
+
+    fn close(&mut self, session_id: &str) {
+        let Some(session) = self.sessions.remove(session_id) else {
+            return;
+        };
+        for line in session.monitors.values() {
+            self.unsubscribe(
+                line,
+                |s| matches!(s, Subscriber::Session(id) if id == session_id),
+            );
+        }
+        tracing::debug!(session = %session_id, "session closed");
+    }
+
+    fn expire(&mut self, now: Instant) {
+        self.log.prune(now);
+        let retention = self.settings.retention;
+        let expired: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| {
+                s.detached_at
+                    .is_some_and(|at| now.duration_since(at) > retention)
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in expired {
+            tracing::info!(session = %id, "detached session expired");
+            self.close(&id);
+        }
+    }
+
+    fn subscribe(&mut self, key: &LineKey, subscriber: Subscriber) {
+        let Some(line) = self.lines.get_mut(key) else {
+            return;
+        };
+        line.subscribers.push(subscriber);
+        if line.subscribers.len() == 1 && line.monitor == MonitorState::Idle {
+            Self::start_monitor(line);
+        } else if line.monitor == MonitorState::Active {
+            // Tell the newcomer the line is in service, as the first subscriber was told.
+            if let Some(Subscriber::Session(id)) = line.subscribers.last() {
+                let id = id.clone();
+                self.back_in_service_for(key, &id);
+            }
+        }
+    }
+
+    /// A BackInService event for one session joining an already active monitor.
+    fn back_in_service_for(&mut self, key: &LineKey, session_id: &str) {
+        let Some(line) = self.lines.get(key) else {
+            return;
+        };
+        let event: CstaMessage = BackInServiceEvent {
+            monitor_cross_ref_id: line.cross_ref.clone(),
+            device: Party::Device(DeviceId::new(line.device.clone())),
+            cause: None,
+        }
+        .into();
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        let xml = with_sequence_number(&csta_proto::encode(&event, self.settings.edition), seq);
+        let Ok(frame) = csta_proto::encode_frame(csta_proto::EVENT_INVOKE_ID, xml.as_bytes())
+        else {
+            return;
+        };
+        if let Some(outbox) = self
+            .sessions
+            .get(session_id)
+            .and_then(|s| s.outbox.as_ref())
+        {
+            let _ = outbox.try_send(Delivery {
+                frame,
+                at: Instant::now(),
+            });
+        }
+    }
+
+    fn unsubscribe(&mut self, key: &LineKey, is_it: impl Fn(&Subscriber) -> bool) {
+        let Some(line) = self.lines.get_mut(key) else {
+            return;
+        };
+        let Some(position) = line.subscribers.iter().position(is_it) else {
+            return;
+        };
+        line.subscribers.remove(position);
+        if line.subscribers.is_empty() {
+            Self::stop_monitor(line);
+        }
+    }
+
+    fn monitor_start(&mut self, session_id: &str, key: LineKey) -> Result<String, CstaError> {
+        let cross_ref = self
+            .lines
+            .get(&key)
+            .map(|l| l.cross_ref.clone())
+            .ok_or_else(CstaError::invalid_device_id)?;
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .ok_or_else(CstaError::invalid_cross_ref_id)?;
+        if session.monitors.contains_key(&cross_ref) {
+            return Ok(cross_ref);
+        }
+        session.monitors.insert(cross_ref.clone(), key.clone());
+        self.subscribe(&key, Subscriber::Session(session_id.to_owned()));
+        Ok(cross_ref)
+    }
+
+    fn monitor_stop(&mut self, session_id: &str, cross_ref: &str) -> Result<(), CstaError> {
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .ok_or_else(CstaError::invalid_monitor_cross_ref_id)?;
+        let key = session
+            .monitors
+            .remove(cross_ref)
+            .ok_or_else(CstaError::invalid_monitor_cross_ref_id)?;
+        self.unsubscribe(
+            &key,
+            |s| matches!(s, Subscriber::Session(id) if id == session_id),
+        );
+        Ok(())
+    }
+
+    fn snapshot(&self, request: &CstaMessage) -> Result<CstaMessage, CstaError> {
+        let subject = subject_device(request).ok_or_else(CstaError::service_not_supported)?;
+        let key =
+            LineKey::from_device_id(subject.as_str()).ok_or_else(CstaError::invalid_device_id)?;
+        let line = self
+            .lines
+            .get(&key)
+            .ok_or_else(CstaError::invalid_device_id)?;
+        match request {
+            CstaMessage::SnapshotDevice(_) => Ok(SnapshotDeviceResponse {
+                cross_ref_id_or_snapshot_data: SnapshotData::Data(line.calls.snapshot_device()),
+            }
+            .into()),
+            CstaMessage::SnapshotCall(r) => {
+                let call_id = r
+                    .snapshot_object
+                    .call_id
+                    .as_deref()
+                    .ok_or_else(CstaError::invalid_call_id)?;
+                let parties = line
+                    .calls
+                    .snapshot_call(call_id)
+                    .ok_or_else(CstaError::invalid_call_id)?;
+                Ok(SnapshotCallResponse {
+                    cross_ref_id_or_snapshot_data: SnapshotData::Data(parties),
+                }
+                .into())
+            }
+            _ => Err(CstaError::service_not_supported()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

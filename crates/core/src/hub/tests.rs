@@ -1,0 +1,529 @@
+//! The hub with a fake link: monitor reference counting, fan-out order and sequence numbers,
+//! resume, slow clients, request routing and snapshots.
+
+use std::time::Duration;
+
+use csta_proto::{
+    ConnectionId, CstaError, CstaMessage, DeliveredEvent, DeviceId, EstablishedEvent,
+    LocalConnectionState, MakeCall, MakeCallResponse, Party, SnapshotCall, SnapshotDevice,
+};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::*;
+
+struct FakeLink {
+    handle: LinkHandle,
+    commands: mpsc::Receiver<LinkCommand>,
+}
+
+fn fake_link(name: &str) -> FakeLink {
+    let (tx, commands) = mpsc::channel(64);
+    FakeLink {
+        handle: LinkHandle::new(name, tx),
+        commands,
+    }
+}
+
+fn settings() -> HubSettings {
+    HubSettings {
+        retention: Duration::from_secs(120),
+        retention_events: 100,
+        outbox_capacity: 64,
+        request_timeout: Duration::from_secs(2),
+        ..HubSettings::default()
+    }
+}
+
+async fn hub_with_line(device: &str) -> (Hub, FakeLink) {
+    let hub = Hub::start(settings());
+    let link = fake_link("phone A");
+    hub.link_events()
+        .send(LinkEvent::LineUp {
+            device: device.into(),
+            link: link.handle.clone(),
+        })
+        .await;
+    hub.stats().await; // wait until handled
+    (hub, link)
+}
+
+fn delivered(call: &str) -> CstaMessage {
+    DeliveredEvent {
+        monitor_cross_ref_id: "phone-ref".into(),
+        connection: ConnectionId::new(call, "sip:201@pbx.example"),
+        alerting_device: Party::device("sip:201@pbx.example"),
+        calling_device: Party::device("sip:202@pbx.example"),
+        called_device: Party::device("sip:201@pbx.example"),
+        last_redirection_device: Party::NotKnown,
+        local_connection_info: Some(LocalConnectionState::Alerting),
+        cause: None,
+    }
+    .into()
+}
+
+fn established(call: &str) -> CstaMessage {
+    EstablishedEvent {
+        monitor_cross_ref_id: "phone-ref".into(),
+        established_connection: ConnectionId::new(call, "sip:201@pbx.example"),
+        answering_device: Party::device("sip:201@pbx.example"),
+        calling_device: Party::device("sip:202@pbx.example"),
+        called_device: Party::device("sip:201@pbx.example"),
+        last_redirection_device: Party::NotKnown,
+        local_connection_info: Some(LocalConnectionState::Connected),
+        cause: None,
+    }
+    .into()
+}
+
+async fn line_event(hub: &Hub, event: CstaMessage) {
+    hub.link_events()
+        .send(LinkEvent::Event {
+            line: LineKey::from_device_id("201").unwrap(),
+            event,
+            at: Instant::now(),
+        })
+        .await;
+}
+
+async fn next(attachment: &mut SessionAttachment) -> (String, u64, String) {
+    let delivery = tokio::time::timeout(Duration::from_secs(2), attachment.events.recv())
+        .await
+        .expect("an event in time")
+        .expect("session open");
+    let mut decoder = csta_proto::FrameDecoder::new();
+    let mut buf = bytes::BytesMut::from(&delivery.frame[..]);
+    let frame = decoder.decode(&mut buf).unwrap().unwrap();
+    assert_eq!(frame.invoke_id, csta_proto::EVENT_INVOKE_ID);
+    let xml = String::from_utf8(frame.xml.to_vec()).unwrap();
+    let decoded = csta_proto::decode(xml.as_bytes()).unwrap().message;
+    let seq: u64 = xml
+        .split("<sequenceNumber xmlns=\"urn:callboard:csta\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .expect("sequence number");
+    (
+        decoded.name().to_owned(),
+        seq,
+        decoded
+            .monitor_cross_ref_id()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+fn assert_quiet(attachment: &mut SessionAttachment) {
+    assert!(
+        attachment.events.try_recv().is_err(),
+        "no further event expected"
+    );
+}
+
+#[tokio::test]
+async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
+    let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
+    let mut a = hub.open_session("alice").await.unwrap();
+    let mut b = hub.open_session("bob").await.unwrap();
+    let ref_a = hub.monitor_start(&a.session_id, "201").await.unwrap();
+    let ref_b = hub
+        .monitor_start(&b.session_id, "sip:201@other-host;tel=201")
+        .await
+        .unwrap();
+    assert_eq!(
+        ref_a, ref_b,
+        "one cross reference per line, shared by its subscribers"
+    );
+    match link.commands.try_recv() {
+        Ok(LinkCommand::MonitorStart { device, .. }) => assert_eq!(device, "sip:201@pbx.example"),
+        other => panic!("expected one MonitorStart, got {other:?}"),
+    }
+    assert!(link.commands.try_recv().is_err(), "no second MonitorStart");
+
+    hub.link_events()
+        .send(LinkEvent::MonitorActive {
+            line: LineKey::from_device_id("201").unwrap(),
+        })
+        .await;
+    assert_eq!(next(&mut a).await.0, "BackInServiceEvent");
+    assert_eq!(next(&mut b).await.0, "BackInServiceEvent");
+
+    // A third subscriber joining an active monitor is told the line is in service.
+    let mut c = hub.open_session("carol").await.unwrap();
+    hub.monitor_start(&c.session_id, "201").await.unwrap();
+    assert_eq!(next(&mut c).await.0, "BackInServiceEvent");
+    assert!(link.commands.try_recv().is_err());
+
+    hub.monitor_stop(&a.session_id, &ref_a).await.unwrap();
+    hub.monitor_stop(&b.session_id, &ref_b).await.unwrap();
+    assert!(link.commands.try_recv().is_err(), "carol still watches");
+    hub.close_session(&c.session_id).await;
+    hub.stats().await;
+    assert!(matches!(
+        link.commands.try_recv(),
+        Ok(LinkCommand::MonitorStop { .. })
+    ));
+    assert!(link.commands.try_recv().is_err());
+    assert_eq!(
+        hub.monitor_stop(&a.session_id, &ref_a).await,
+        Err(CstaError::invalid_monitor_cross_ref_id())
+    );
+}
+
+#[tokio::test]
+async fn events_reach_every_subscriber_in_order_with_increasing_sequence_numbers() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let mut sessions = Vec::new();
+    for i in 0..20 {
+        let session = hub.open_session(&format!("client{i}")).await.unwrap();
+        hub.monitor_start(&session.session_id, "201").await.unwrap();
+        sessions.push(session);
+    }
+    line_event(&hub, delivered("5")).await;
+    line_event(&hub, established("5")).await;
+    for session in &mut sessions {
+        let (first, seq1, cross_ref) = next(session).await;
+        let (second, seq2, _) = next(session).await;
+        assert_eq!(
+            (first.as_str(), second.as_str()),
+            ("DeliveredEvent", "EstablishedEvent")
+        );
+        assert!(seq2 > seq1);
+        assert_ne!(
+            cross_ref, "phone-ref",
+            "clients see the hub's cross reference"
+        );
+        assert_quiet(session);
+    }
+}
+
+#[tokio::test]
+async fn unknown_lines_and_unknown_cross_references_are_csta_errors() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let session = hub.open_session("alice").await.unwrap();
+    assert_eq!(
+        hub.monitor_start(&session.session_id, "999").await,
+        Err(CstaError::invalid_device_id())
+    );
+    assert_eq!(
+        hub.monitor_stop(&session.session_id, "12345").await,
+        Err(CstaError::invalid_monitor_cross_ref_id())
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_closes() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let mut session = hub.open_session("alice").await.unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
+    line_event(&hub, delivered("1")).await;
+    let (_, last_seen, _) = next(&mut session).await;
+    let id = session.session_id.clone();
+    drop(session);
+    hub.detach_session(&id).await;
+
+    line_event(&hub, established("1")).await;
+    line_event(&hub, delivered("2")).await;
+    hub.stats().await;
+
+    assert_eq!(
+        hub.resume_session("mallory", &id, last_seen).await.err(),
+        Some(ResumeRefused::WrongAccount)
+    );
+    let mut resumed = hub.resume_session("alice", &id, last_seen).await.unwrap();
+    assert_eq!(resumed.replayed, 2);
+    let (first, seq1, _) = next(&mut resumed).await;
+    let (second, seq2, _) = next(&mut resumed).await;
+    assert_eq!(
+        (first.as_str(), second.as_str()),
+        ("EstablishedEvent", "DeliveredEvent")
+    );
+    assert_eq!((seq1, seq2), (last_seen + 1, last_seen + 2));
+    assert_quiet(&mut resumed);
+    // Live events continue on the resumed attachment.
+    line_event(&hub, established("2")).await;
+    assert_eq!(next(&mut resumed).await.1, last_seen + 3);
+
+    drop(resumed);
+    hub.detach_session(&id).await;
+    hub.stats().await;
+    tokio::time::advance(Duration::from_secs(125)).await;
+    hub.stats().await;
+    tokio::time::advance(Duration::from_secs(2)).await;
+    let stats = hub.stats().await;
+    assert_eq!(stats.detached_sessions, 0, "{stats:?}");
+    assert_eq!(
+        hub.resume_session("alice", &id, last_seen + 3).await.err(),
+        Some(ResumeRefused::UnknownSession),
+        "after the window the client must snapshot"
+    );
+}
+
+#[tokio::test]
+async fn missing_more_than_the_retention_count_means_snapshot() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let session = hub.open_session("alice").await.unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
+    let id = session.session_id.clone();
+    drop(session);
+    hub.detach_session(&id).await;
+    for i in 0..101 {
+        line_event(&hub, delivered(&i.to_string())).await;
+    }
+    hub.stats().await;
+    assert_eq!(
+        hub.resume_session("alice", &id, 0).await.err(),
+        Some(ResumeRefused::TooManyMissed)
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_read_is_cut_off_and_others_keep_receiving() {
+    let hub = Hub::start(HubSettings {
+        outbox_capacity: 8,
+        ..settings()
+    });
+    let link = fake_link("phone A");
+    hub.link_events()
+        .send(LinkEvent::LineUp {
+            device: "sip:201@pbx.example".into(),
+            link: link.handle.clone(),
+        })
+        .await;
+    let slow = hub.open_session("slow").await.unwrap();
+    let mut fast = hub.open_session("fast").await.unwrap();
+    hub.monitor_start(&slow.session_id, "201").await.unwrap();
+    hub.monitor_start(&fast.session_id, "201").await.unwrap();
+    for i in 0..20 {
+        line_event(&hub, delivered(&i.to_string())).await;
+        next(&mut fast).await;
+    }
+    assert!(
+        slow.cutoff
+            .borrow()
+            .as_deref()
+            .unwrap()
+            .contains("queue full")
+    );
+    assert_eq!(hub.stats().await.detached_sessions, 1);
+}
+
+#[tokio::test]
+async fn requests_go_to_the_line_link_in_its_device_form() {
+    let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
+    let responder = tokio::spawn(async move {
+        match link.commands.recv().await {
+            Some(LinkCommand::Request { request, reply, .. }) => {
+                let CstaMessage::MakeCall(make) = &request else {
+                    panic!("{request:?}")
+                };
+                assert_eq!(make.calling_device.as_str(), "sip:201@pbx.example");
+                let _ = reply.send(Ok(MakeCallResponse {
+                    calling_device: ConnectionId::new("9", "sip:201@pbx.example"),
+                }
+                .into()));
+            }
+            other => panic!("{other:?}"),
+        }
+        link
+    });
+    let result = hub
+        .request(
+            MakeCall {
+                calling_device: DeviceId::new("201"),
+                called_directory_number: DeviceId::new("202"),
+                auto_originate: None,
+            }
+            .into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(result.name(), "MakeCallResponse");
+    let link = responder.await.unwrap();
+
+    let unknown = hub
+        .request(
+            MakeCall {
+                calling_device: DeviceId::new("999"),
+                called_directory_number: DeviceId::new("202"),
+                auto_originate: None,
+            }
+            .into(),
+        )
+        .await;
+    assert_eq!(unknown, Err(CstaError::invalid_device_id()));
+
+    hub.link_events()
+        .send(LinkEvent::LineDown {
+            device: "sip:201@pbx.example".into(),
+            link: link.handle.clone(),
+        })
+        .await;
+    hub.stats().await;
+    let offline = hub
+        .request(
+            MakeCall {
+                calling_device: DeviceId::new("201"),
+                called_directory_number: DeviceId::new("202"),
+                auto_originate: None,
+            }
+            .into(),
+        )
+        .await;
+    assert_eq!(offline, Err(CstaError::device_out_of_service()));
+}
+
+#[tokio::test]
+async fn snapshots_are_answered_from_the_call_model() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let session = hub.open_session("alice").await.unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
+    line_event(&hub, delivered("-12")).await;
+    line_event(&hub, established("-12")).await;
+    let snapshot = hub
+        .request(
+            SnapshotDevice {
+                snapshot_object: DeviceId::new("201"),
+            }
+            .into(),
+        )
+        .await
+        .unwrap();
+    let CstaMessage::SnapshotDeviceResponse(response) = snapshot else {
+        panic!("{snapshot:?}")
+    };
+    let SnapshotData::Data(items) = response.cross_ref_id_or_snapshot_data else {
+        panic!()
+    };
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0].connection_identifier.call_id.as_deref(),
+        Some("-12")
+    );
+    assert_eq!(
+        items[0]
+            .local_call_state
+            .as_ref()
+            .unwrap()
+            .compound_call_state,
+        vec![LocalConnectionState::Connected]
+    );
+    let call = hub
+        .request(
+            SnapshotCall {
+                snapshot_object: ConnectionId::new("-12", "201"),
+            }
+            .into(),
+        )
+        .await
+        .unwrap();
+    let CstaMessage::SnapshotCallResponse(response) = call else {
+        panic!()
+    };
+    let SnapshotData::Data(parties) = response.cross_ref_id_or_snapshot_data else {
+        panic!()
+    };
+    assert_eq!(parties.len(), 2, "the line and the caller 202: {parties:?}");
+    assert_eq!(
+        hub.request(
+            SnapshotCall {
+                snapshot_object: ConnectionId::new("77", "201"),
+            }
+            .into()
+        )
+        .await,
+        Err(CstaError::invalid_call_id())
+    );
+}
+
+#[tokio::test]
+async fn a_line_going_down_and_up_again_tells_subscribers_and_restarts_its_monitor() {
+    let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
+    let mut session = hub.open_session("alice").await.unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
+    assert!(matches!(
+        link.commands.try_recv(),
+        Ok(LinkCommand::MonitorStart { .. })
+    ));
+    let key = LineKey::from_device_id("201").unwrap();
+    hub.link_events()
+        .send(LinkEvent::MonitorActive { line: key.clone() })
+        .await;
+    assert_eq!(next(&mut session).await.0, "BackInServiceEvent");
+    hub.link_events()
+        .send(LinkEvent::LineDown {
+            device: "sip:201@pbx.example".into(),
+            link: link.handle.clone(),
+        })
+        .await;
+    assert_eq!(next(&mut session).await.0, "OutOfServiceEvent");
+
+    let mut new_link = fake_link("phone A again");
+    hub.link_events()
+        .send(LinkEvent::LineUp {
+            device: "sip:201@pbx.example".into(),
+            link: new_link.handle.clone(),
+        })
+        .await;
+    hub.stats().await;
+    assert!(matches!(
+        new_link.commands.try_recv(),
+        Ok(LinkCommand::MonitorStart { .. })
+    ));
+    hub.link_events()
+        .send(LinkEvent::MonitorActive { line: key })
+        .await;
+    assert_eq!(next(&mut session).await.0, "BackInServiceEvent");
+}
+
+#[tokio::test]
+async fn internal_consumers_hold_the_monitor_like_clients() {
+    let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
+    let mut journal = hub.subscribe_internal("201").await.unwrap();
+    assert!(matches!(
+        link.commands.try_recv(),
+        Ok(LinkCommand::MonitorStart { .. })
+    ));
+    let client = hub.open_session("alice").await.unwrap();
+    let cross_ref = hub.monitor_start(&client.session_id, "201").await.unwrap();
+    assert!(
+        link.commands.try_recv().is_err(),
+        "the monitor is already open"
+    );
+    hub.monitor_stop(&client.session_id, &cross_ref)
+        .await
+        .unwrap();
+    hub.stats().await;
+    assert!(
+        link.commands.try_recv().is_err(),
+        "the journal still holds it"
+    );
+    line_event(&hub, delivered("3")).await;
+    let notice = journal.events.recv().await.unwrap();
+    assert_eq!(notice.event.name(), "DeliveredEvent");
+    hub.unsubscribe_internal(notice.line, journal.id).await;
+    hub.stats().await;
+    assert!(matches!(
+        link.commands.try_recv(),
+        Ok(LinkCommand::MonitorStop { .. })
+    ));
+}
+
+#[test]
+fn the_sequence_number_goes_inside_the_root_element() {
+    let xml = "<?xml version=\"1.0\"?><A xmlns=\"x\"><b>1</b></A>";
+    let out = with_sequence_number(xml, 42);
+    assert!(out.ends_with("<sequenceNumber xmlns=\"urn:callboard:csta\">42</sequenceNumber></private></privateData></extensions></A>"), "{out}");
+    let closed = with_sequence_number("<?xml version=\"1.0\"?><A xmlns=\"x\"/>", 7);
+    assert!(
+        closed.starts_with("<?xml version=\"1.0\"?><A xmlns=\"x\"><extensions>"),
+        "{closed}"
+    );
+    assert!(closed.ends_with("</extensions></A>"), "{closed}");
+    roxmltree_check(&out);
+    roxmltree_check(&closed);
+}
+
+fn roxmltree_check(xml: &str) {
+    assert!(csta_proto::parse_xml(xml.as_bytes()).is_ok(), "{xml}");
+}
