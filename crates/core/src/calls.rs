@@ -169,19 +169,20 @@ impl LineCalls {
                     Some(&e.called_device),
                 );
             }
-            CstaMessage::HeldEvent(e) => {
-                if e.local_connection_info.is_some() || party_is_line(line, &e.holding_device) {
-                    let state = Self::state_of(&e.local_connection_info, S::Hold);
-                    let connection = self.own_connection(line, &e.held_connection);
-                    self.set(line, &connection, state, None, None);
-                }
+            CstaMessage::HeldEvent(e)
+                if e.local_connection_info.is_some() || party_is_line(line, &e.holding_device) =>
+            {
+                let state = Self::state_of(&e.local_connection_info, S::Hold);
+                let connection = self.own_connection(line, &e.held_connection);
+                self.set(line, &connection, state, None, None);
             }
-            CstaMessage::RetrievedEvent(e) => {
-                if e.local_connection_info.is_some() || party_is_line(line, &e.retrieving_device) {
-                    let state = Self::state_of(&e.local_connection_info, S::Connected);
-                    let connection = self.own_connection(line, &e.retrieved_connection);
-                    self.set(line, &connection, state, None, None);
-                }
+            CstaMessage::RetrievedEvent(e)
+                if e.local_connection_info.is_some()
+                    || party_is_line(line, &e.retrieving_device) =>
+            {
+                let state = Self::state_of(&e.local_connection_info, S::Connected);
+                let connection = self.own_connection(line, &e.retrieved_connection);
+                self.set(line, &connection, state, None, None);
             }
             CstaMessage::FailedEvent(e) => {
                 let state = Self::state_of(&e.local_connection_info, S::Fail);

@@ -77,7 +77,7 @@ pub enum LinkCommand {
         /// The line.
         line: LineKey,
         /// The request, device identifiers already in the link's form.
-        request: CstaMessage,
+        request: Box<CstaMessage>,
         /// Where the result goes.
         reply: oneshot::Sender<Result<CstaMessage, CstaError>>,
     },
@@ -145,7 +145,7 @@ pub enum LinkEvent {
         /// The line.
         line: LineKey,
         /// The event (its monitorCrossRefID is replaced by the hub's).
-        event: CstaMessage,
+        event: Box<CstaMessage>,
         /// When the link received it (for delivery latency).
         at: Instant,
     },
@@ -502,7 +502,7 @@ impl Hub {
         link.commands
             .try_send(LinkCommand::Request {
                 line,
-                request,
+                request: Box::new(request),
                 reply,
             })
             .map_err(|_| CstaError::resource_busy())?;
@@ -778,7 +778,7 @@ impl State {
                     entry.monitor = MonitorState::Idle;
                 }
             }
-            LinkEvent::Event { line, event, at } => self.on_line_event(line, event, at),
+            LinkEvent::Event { line, event, at } => self.on_line_event(line, *event, at),
         }
     }
 

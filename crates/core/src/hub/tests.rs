@@ -80,7 +80,7 @@ async fn line_event(hub: &Hub, event: CstaMessage) {
     hub.link_events()
         .send(LinkEvent::Event {
             line: LineKey::from_device_id("201").unwrap(),
-            event,
+            event: Box::new(event),
             at: Instant::now(),
         })
         .await;
@@ -314,7 +314,7 @@ async fn requests_go_to_the_line_link_in_its_device_form() {
     let responder = tokio::spawn(async move {
         match link.commands.recv().await {
             Some(LinkCommand::Request { request, reply, .. }) => {
-                let CstaMessage::MakeCall(make) = &request else {
+                let CstaMessage::MakeCall(make) = request.as_ref() else {
                     panic!("{request:?}")
                 };
                 assert_eq!(make.calling_device.as_str(), "sip:201@pbx.example");
