@@ -241,7 +241,7 @@ enum Command {
         id: u64,
     },
     Snapshot {
-        request: CstaMessage,
+        request: Box<CstaMessage>,
         reply: oneshot::Sender<Result<CstaMessage, CstaError>>,
     },
     Stats {
@@ -478,7 +478,13 @@ impl Hub {
         ) {
             let (reply, rx) = oneshot::channel();
             return self
-                .ask(Command::Snapshot { request, reply }, rx)
+                .ask(
+                    Command::Snapshot {
+                        request: Box::new(request),
+                        reply,
+                    },
+                    rx,
+                )
                 .await
                 .unwrap_or_else(|| Err(CstaError::resource_busy()));
         }
