@@ -1,0 +1,1 @@
+//! The CSTA XML client listener (being written).
