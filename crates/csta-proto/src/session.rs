@@ -1,6 +1,12 @@
 //! ECMA-354 application session messages (Start/ResetTimer/Stop
 //! ApplicationSession and their responses), used on CSTA-over-TCP links to
 //! log in and keep the link alive.
+//!
+//! Also callboard's session-resume extension: a client that lost its
+//! connection names its old session (`resumeSessionID`) and the last event
+//! sequence number it saw (`lastSequenceNumber`) inside
+//! `applicationSpecificInfo`; the positive response says whether the session
+//! was resumed (`<extensions>…<sessionResume>`), see [`SessionResume`].
 
 use std::fmt;
 
@@ -9,12 +15,19 @@ use crate::edition::{Edition, detect_edition};
 use crate::error::DecodeError;
 use crate::xml::{XmlElement, XmlWriter};
 
+/// Namespace of callboard's private extensions (`sequenceNumber` of events,
+/// `sessionResume` of [`StartApplicationSessionPosResponse`]).
+pub const CALLBOARD_NAMESPACE: &str = "urn:callboard:csta";
+
 /// Login data found in `applicationSpecificInfo`.
 ///
 /// Clients nest it differently (Avaya: `SessionLoginInfo/userName`,
 /// OpenScape Business clients: `user`), so `userName` (or `user`) and
-/// `password` are searched by local name at any depth. It is written as
-/// `<SessionLoginInfo><userName/><password/></SessionLoginInfo>`. The
+/// `password` are searched by local name at any depth. The same holds for
+/// callboard's resume extension, `resumeSessionID` and `lastSequenceNumber`
+/// (a `lastSequenceNumber` that is not an unsigned integer is ignored). It is
+/// written as `<SessionLoginInfo><userName/><password/><resumeSessionID/>
+/// <lastSequenceNumber/></SessionLoginInfo>` (absent fields omitted). The
 /// password is hidden in `Debug` output.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct SessionLoginInfo {
@@ -22,6 +35,12 @@ pub struct SessionLoginInfo {
     pub user_name: Option<String>,
     /// `password`
     pub password: Option<String>,
+    /// `resumeSessionID`: the session a reconnecting client asks to resume
+    /// (callboard extension).
+    pub resume_session_id: Option<String>,
+    /// `lastSequenceNumber`: the sequence number of the last event the
+    /// resuming client received (callboard extension).
+    pub last_sequence_number: Option<u64>,
 }
 
 impl fmt::Debug for SessionLoginInfo {
@@ -29,6 +48,8 @@ impl fmt::Debug for SessionLoginInfo {
         f.debug_struct("SessionLoginInfo")
             .field("user_name", &self.user_name)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("resume_session_id", &self.resume_session_id)
+            .field("last_sequence_number", &self.last_sequence_number)
             .finish()
     }
 }
@@ -40,9 +61,15 @@ impl XmlValue for SessionLoginInfo {
             .or_else(|| el.descendant("user"))
             .map(|e| e.text.clone());
         let password = el.descendant("password").map(|e| e.text.clone());
+        let resume_session_id = el.descendant("resumeSessionID").map(|e| e.text.clone());
+        let last_sequence_number = el
+            .descendant("lastSequenceNumber")
+            .and_then(|e| e.text.parse().ok());
         Ok(SessionLoginInfo {
             user_name,
             password,
+            resume_session_id,
+            last_sequence_number,
         })
     }
     fn encode(&self, name: &str, w: &mut XmlWriter) {
@@ -54,7 +81,81 @@ impl XmlValue for SessionLoginInfo {
         if let Some(p) = &self.password {
             w.text_element("password", p);
         }
+        if let Some(s) = &self.resume_session_id {
+            w.text_element("resumeSessionID", s);
+        }
+        if let Some(n) = self.last_sequence_number {
+            w.text_element("lastSequenceNumber", &n.to_string());
+        }
         w.end("SessionLoginInfo");
+        w.end(name);
+    }
+}
+
+/// Outcome of a resume request (callboard extension), carried in
+/// [`StartApplicationSessionPosResponse::session_resume`] as
+/// `<extensions><privateData><private><sessionResume
+/// xmlns="urn:callboard:csta">resumed</sessionResume></private></privateData></extensions>`.
+/// Decoding looks for `sessionResume` anywhere inside `extensions`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SessionResume {
+    /// `resumed`: the old session continues; the missed events follow.
+    Resumed,
+    /// `snapshotRequired`: the old session could not be resumed; the response
+    /// carries a new session ID and the client must start its monitors again
+    /// and take snapshots.
+    SnapshotRequired,
+    /// A value not known to this codec, kept verbatim.
+    Other(String),
+}
+
+impl SessionResume {
+    /// The XML spelling of the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SessionResume::Resumed => "resumed",
+            SessionResume::SnapshotRequired => "snapshotRequired",
+            SessionResume::Other(s) => s,
+        }
+    }
+}
+
+impl From<&str> for SessionResume {
+    fn from(s: &str) -> Self {
+        match s {
+            "resumed" => SessionResume::Resumed,
+            "snapshotRequired" => SessionResume::SnapshotRequired,
+            other => SessionResume::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for SessionResume {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl XmlValue for SessionResume {
+    /// Reads the `extensions` element: the first `sessionResume` below it.
+    fn decode(el: &XmlElement) -> Result<Self, DecodeError> {
+        el.descendant("sessionResume")
+            .map(|e| SessionResume::from(e.text.as_str()))
+            .ok_or_else(|| DecodeError::MissingElement {
+                parent: el.name.clone(),
+                name: "sessionResume".into(),
+            })
+    }
+    /// Writes the whole `extensions` element called `name`.
+    fn encode(&self, name: &str, w: &mut XmlWriter) {
+        w.start(name);
+        w.start("privateData");
+        w.start("private");
+        w.start_with_attrs("sessionResume", &[("xmlns", CALLBOARD_NAMESPACE)]);
+        w.text(self.as_str());
+        w.end("sessionResume");
+        w.end("private");
+        w.end("privateData");
         w.end(name);
     }
 }
@@ -121,6 +222,10 @@ csta_struct! {
         pub actual_protocol_version: ProtocolVersion => "actualProtocolVersion",
         /// `actualSessionDuration` in seconds
         pub actual_session_duration: Option<u32> => "actualSessionDuration",
+        /// `extensions/privateData/private/sessionResume`: whether a
+        /// requested resume succeeded (callboard extension; absent when no
+        /// resume was asked).
+        pub session_resume: Option<SessionResume> => "extensions",
     }
 }
 

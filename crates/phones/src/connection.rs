@@ -1,18 +1,22 @@
 //! One phone connection: reads SIP from the stream, answers REGISTERs, runs the phone's CSTA
-//! dialog (one request at a time, keepalives, timeouts), and keeps the inventory up to date.
-//! Everything about a phone happens in this one task, so no state is shared but the registry of
-//! which connection holds which phone.
+//! dialog (one request at a time, keepalives, timeouts), keeps the inventory up to date, and is
+//! the hub's link for the phone's lines: it opens and closes monitors, relays client requests
+//! (refusing what the phone model cannot do, emulating AlternateCall) and passes the phone's
+//! events on. Everything about a phone happens in this one task, so no state is shared but the
+//! registry of which connection holds which phone.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
-use callboard_core::{AdminState, Mac, PhoneModel, Transport};
+use callboard_core::{
+    AdminState, LineKey, LinkCommand, LinkEvent, LinkHandle, Mac, PhoneModel, Transport,
+};
 use callboard_net::{CancellationToken, Connection, Stream};
 use callboard_store::{PhoneUpdate, RegistrationUpdate};
-use csta_proto::{CstaMessage, RequestSystemStatus};
+use csta_proto::{CstaError, CstaMessage, RequestSystemStatus};
 use sip_proto::{
     DigestAlgorithm, Frame, FrameError, Framer, Method, NameAddr, SipMessage, StartLine,
 };
@@ -22,9 +26,11 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::ListenerRole;
+use crate::capabilities::{self, Support, Vendor};
 use crate::dialog::{
     ALLOW, CSTA_CONTENT_TYPE, CstaDialog, LocalEndpoint, SentRequest, random_token,
 };
+use crate::jobs::{self, Job, JobQueue, Outcome};
 use crate::link::{Holder, PhoneCommand, Shared};
 use crate::registrar::{self, AuthFailure, BindingRequest};
 
@@ -32,24 +38,18 @@ use crate::registrar::{self, AuthFailure, BindingRequest};
 #[derive(Debug)]
 struct Close(String);
 
-/// What a request of ours in the CSTA dialog is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Purpose {
+/// What the request in flight is.
+#[derive(Debug)]
+enum InFlight {
     /// The INVITE that opens the dialog.
     Invite,
-    /// Subscribe to configuration changes.
-    SystemRegister,
-    /// Ask for the phone's identities.
-    GetDevices,
-    /// `RequestSystemStatus` keepalive.
-    Keepalive,
-    /// End the dialog.
-    Bye,
+    /// A CSTA request in an INFO.
+    Info(Job),
 }
 
 #[derive(Debug)]
 struct Pending {
-    purpose: Purpose,
+    what: InFlight,
     cseq: u32,
     method: Method,
     deadline: Instant,
@@ -73,13 +73,23 @@ struct PhoneConnection {
     commands: mpsc::Sender<PhoneCommand>,
     to_tag: String,
     registration: Option<Registration>,
+    /// Vendor, model and firmware from the last REGISTER, for the capability table.
+    model: PhoneModel,
     dialog: Option<CstaDialog>,
     pending: Option<Pending>,
-    queue: VecDeque<Purpose>,
+    queue: JobQueue,
     keepalive_at: Option<Instant>,
     idle_deadline: Option<Instant>,
     partial_since: Option<Instant>,
+    /// Identities gathered from `SwitchingFunctionDevices` segments.
     devices: Vec<String>,
+    /// Identities the phone reported, each a line of the hub while the dialog is up.
+    lines: Vec<String>,
+    /// The phone's monitor cross reference IDs and their lines.
+    monitors: HashMap<String, LineKey>,
+    /// This phone as a link of the hub (created when the phone is known).
+    link: Option<LinkHandle>,
+    link_commands: mpsc::Sender<LinkCommand>,
     online: bool,
 }
 
@@ -102,6 +112,7 @@ pub(crate) async fn run(
         mac = tracing::field::Empty
     );
     let (commands, mut command_rx) = mpsc::channel(4);
+    let (link_commands, mut link_rx) = mpsc::channel(256);
     let endpoint = LocalEndpoint {
         via_transport: role.transport.sip_name(),
         uri_transport: match role.transport {
@@ -121,13 +132,18 @@ pub(crate) async fn run(
         commands,
         to_tag: random_token(),
         registration: None,
+        model: PhoneModel::default(),
         dialog: None,
         pending: None,
-        queue: VecDeque::new(),
+        queue: JobQueue::default(),
         keepalive_at: None,
         idle_deadline,
         partial_since: None,
         devices: Vec::new(),
+        lines: Vec::new(),
+        monitors: HashMap::new(),
+        link: None,
+        link_commands,
         online: false,
     };
     async move {
@@ -146,6 +162,7 @@ pub(crate) async fn run(
                         break Close(reason.into());
                     }
                 },
+                Some(command) = link_rx.recv() => state.on_link_command(&mut stream, command).await,
                 read = stream.read_buf(&mut buf) => match read {
                     Ok(0) => break Close("connection closed by the phone".into()),
                     Ok(_) => state.on_bytes(&mut stream, &mut framer, &mut buf).await,
@@ -163,6 +180,13 @@ pub(crate) async fn run(
         tracing::info!(reason = %outcome.0, "phone connection closed");
         let _ = stream.shutdown().await;
         state.forget().await;
+        // Requests that arrived too late get an answer rather than a dropped reply.
+        link_rx.close();
+        while let Ok(command) = link_rx.try_recv() {
+            if let LinkCommand::Request { reply, .. } = command {
+                let _ = reply.send(Err(CstaError::device_out_of_service()));
+            }
+        }
     }
     .instrument(span)
     .await;
@@ -533,6 +557,13 @@ impl PhoneConnection {
         }
         self.record_registration(mac, request, true, AdminState::Enabled)
             .await;
+        self.model = PhoneModel::from_user_agent(request.user_agent().unwrap_or_default());
+        if self.link.is_none() {
+            self.link = Some(LinkHandle::new(
+                format!("phone {mac}"),
+                self.link_commands.clone(),
+            ));
+        }
         self.registration = Some(Registration {
             mac,
             aor,
@@ -571,55 +602,112 @@ impl PhoneConnection {
         let sent = dialog.request(Method::Invite, Some(body));
         tracing::debug!(call_id = %dialog.call_id, "opening the CSTA dialog");
         self.dialog = Some(dialog);
-        self.queue.clear();
-        self.track(Purpose::Invite, &sent);
+        self.track(InFlight::Invite, &sent);
         self.write(stream, &sent.message).await
     }
 
-    fn track(&mut self, purpose: Purpose, sent: &SentRequest) {
+    fn track(&mut self, what: InFlight, sent: &SentRequest) {
         self.pending = Some(Pending {
-            purpose,
+            what,
             cseq: sent.cseq,
             method: sent.method.clone(),
             deadline: Instant::now() + self.shared.settings.request_timeout,
         });
     }
 
-    /// Sends the next queued request when none is outstanding (one at a time per phone).
-    async fn send_next(&mut self, stream: &mut Stream) -> Result<(), Close> {
-        if self.pending.is_some() {
-            return Ok(());
-        }
-        let Some(dialog) = self.dialog.as_mut().filter(|d| d.established) else {
-            return Ok(());
-        };
-        let Some(purpose) = self.queue.pop_front() else {
-            return Ok(());
-        };
-        let message: CstaMessage = match purpose {
-            Purpose::SystemRegister => csta_proto::SystemRegister {
-                request_types: csta_proto::RequestTypes {
-                    switching_function_devices_changed: Some(true),
-                    ..Default::default()
-                },
-            }
-            .into(),
-            Purpose::GetDevices => csta_proto::GetSwitchingFunctionDevices::default().into(),
-            Purpose::Keepalive => RequestSystemStatus::default().into(),
-            Purpose::Invite | Purpose::Bye => return Ok(()),
-        };
-        let body = csta_proto::encode(&message, self.shared.settings.edition);
-        let sent = dialog.request(Method::Info, Some(body));
-        self.track(purpose, &sent);
-        self.write(stream, &sent.message).await
+    fn dialog_up(&self) -> bool {
+        self.dialog.as_ref().is_some_and(|d| d.established)
     }
 
-    fn enqueue(&mut self, purpose: Purpose) {
-        let already = self.queue.contains(&purpose)
-            || self.pending.as_ref().is_some_and(|p| p.purpose == purpose);
-        if !already {
-            self.queue.push_back(purpose);
+    fn enqueue(&mut self, job: Job) {
+        let in_flight = match &self.pending {
+            Some(Pending {
+                what: InFlight::Info(job),
+                ..
+            }) => Some(job),
+            _ => None,
+        };
+        self.queue.push(job, in_flight);
+    }
+
+    /// Sends the next queued request when none is outstanding (one at a time per phone).
+    async fn send_next(&mut self, stream: &mut Stream) -> Result<(), Close> {
+        while self.pending.is_none() && self.dialog_up() {
+            let Some(job) = self.queue.pop() else {
+                return Ok(());
+            };
+            let Some(message) = job.request() else {
+                continue;
+            };
+            let body = csta_proto::encode(&message, self.shared.settings.edition);
+            let Some(dialog) = self.dialog.as_mut() else {
+                job.fail(CstaError::device_out_of_service());
+                return Ok(());
+            };
+            let sent = dialog.request(Method::Info, Some(body));
+            self.track(InFlight::Info(job), &sent);
+            self.write(stream, &sent.message).await?;
         }
+        Ok(())
+    }
+
+    /// A command of the hub for one of this phone's lines.
+    async fn on_link_command(
+        &mut self,
+        stream: &mut Stream,
+        command: LinkCommand,
+    ) -> Result<(), Close> {
+        match command {
+            LinkCommand::MonitorStart { line, device } => {
+                if self.dialog_up() {
+                    self.enqueue(Job::MonitorStart { line, device });
+                } else if let Some(hub) = &self.shared.hub {
+                    hub.send(LinkEvent::MonitorFailed {
+                        line,
+                        error: CstaError::device_out_of_service(),
+                    })
+                    .await;
+                }
+            }
+            LinkCommand::MonitorStop { line, .. } => {
+                let cross_refs: Vec<String> = self
+                    .monitors
+                    .iter()
+                    .filter(|(_, l)| **l == line)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                for cross_ref in cross_refs {
+                    self.monitors.remove(&cross_ref);
+                    if self.dialog_up() {
+                        self.enqueue(Job::MonitorStop { cross_ref });
+                    }
+                }
+            }
+            LinkCommand::Request { request, reply, .. } => {
+                if !self.dialog_up() {
+                    let _ = reply.send(Err(CstaError::device_out_of_service()));
+                    return Ok(());
+                }
+                match capabilities::support(&self.model, request.name()) {
+                    Support::Unsupported => {
+                        tracing::info!(service = request.name(), model = ?self.model, "service not supported by this phone model");
+                        let _ = reply.send(Err(CstaError::service_not_supported()));
+                    }
+                    Support::Native => self.enqueue(Job::Client { request, reply }),
+                    Support::Emulated => match alternate_steps(&request) {
+                        Some(steps) => self.enqueue(Job::Steps {
+                            steps,
+                            done: Box::new(csta_proto::AlternateCallResponse::default().into()),
+                            reply,
+                        }),
+                        None => {
+                            let _ = reply.send(Err(CstaError::service_not_supported()));
+                        }
+                    },
+                }
+            }
+        }
+        self.send_next(stream).await
     }
 
     async fn on_response(
@@ -649,28 +737,122 @@ impl PhoneConnection {
         let Some(pending) = self.pending.take() else {
             return Ok(());
         };
-        match pending.purpose {
-            Purpose::Invite => {
+        match pending.what {
+            InFlight::Invite => {
                 self.on_invite_answer(stream, &response, code, pending.cseq)
                     .await?
             }
-            Purpose::Bye => {}
-            purpose if (200..300).contains(&code) => self.on_csta_result(purpose, &response),
-            purpose => {
-                let reason = match &response.start {
-                    StartLine::Response { reason, .. } => reason.clone(),
-                    StartLine::Request { .. } => String::new(),
-                };
+            InFlight::Info(job) => {
                 if code == 408 || code == 481 {
-                    tracing::warn!(code, %reason, ?purpose, "CSTA dialog is gone");
+                    tracing::warn!(code, "CSTA dialog is gone");
+                    job.fail(CstaError::device_out_of_service());
                     self.lose_dialog("the phone no longer knows the CSTA dialog")
                         .await;
                     return Ok(());
                 }
-                tracing::warn!(code, %reason, ?purpose, "phone refused a CSTA request");
+                let outcome = if (200..300).contains(&code) {
+                    if response.body.is_empty() {
+                        Outcome::Answered(None)
+                    } else {
+                        match csta_proto::decode(&response.body) {
+                            Ok(decoded) => Outcome::Answered(Some(decoded.message)),
+                            Err(error) => Outcome::Unreadable(error.to_string()),
+                        }
+                    }
+                } else {
+                    tracing::warn!(code, "phone refused a CSTA request");
+                    Outcome::Refused(code)
+                };
+                self.complete(stream, job, outcome).await?;
             }
         }
         self.send_next(stream).await
+    }
+
+    /// A job's request was answered.
+    async fn complete(
+        &mut self,
+        stream: &mut Stream,
+        job: Job,
+        outcome: Outcome,
+    ) -> Result<(), Close> {
+        match job {
+            Job::Client { request, reply } => {
+                let _ = reply.send(jobs::client_result(&request, outcome));
+            }
+            Job::Steps {
+                mut steps,
+                done,
+                reply,
+            } => {
+                let Some(step) = steps.pop_front() else {
+                    let _ = reply.send(Ok(*done));
+                    return Ok(());
+                };
+                match jobs::client_result(&step, outcome) {
+                    Err(error) => {
+                        let _ = reply.send(Err(error));
+                    }
+                    Ok(_) if steps.is_empty() => {
+                        let _ = reply.send(Ok(*done));
+                    }
+                    Ok(_) => {
+                        // The next step goes out at once, before anything queued.
+                        let job = Job::Steps { steps, done, reply };
+                        if let (Some(message), Some(dialog)) = (job.request(), self.dialog.as_mut()) {
+                            let body = csta_proto::encode(&message, self.shared.settings.edition);
+                            let sent = dialog.request(Method::Info, Some(body));
+                            self.track(InFlight::Info(job), &sent);
+                            self.write(stream, &sent.message).await?;
+                        } else {
+                            job.fail(CstaError::device_out_of_service());
+                        }
+                    }
+                }
+            }
+            Job::MonitorStart { line, device } => {
+                let result = match outcome {
+                    Outcome::Answered(Some(CstaMessage::MonitorStartResponse(answer))) => {
+                        Ok(answer.monitor_cross_ref_id)
+                    }
+                    Outcome::Answered(Some(CstaMessage::CstaErrorCode(error))) => Err(error),
+                    other => {
+                        tracing::info!(outcome = ?other, "unexpected answer to MonitorStart");
+                        Err(CstaError::unspecified())
+                    }
+                };
+                match result {
+                    Ok(cross_ref) => {
+                        tracing::info!(%device, %cross_ref, "phone monitor started");
+                        self.monitors.insert(cross_ref, line.clone());
+                        self.report(LinkEvent::MonitorActive { line }).await;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%device, error = ?error, "phone refused MonitorStart");
+                        self.report(LinkEvent::MonitorFailed { line, error }).await;
+                    }
+                }
+            }
+            Job::SystemRegister | Job::GetDevices | Job::Keepalive | Job::MonitorStop { .. } => {
+                match outcome {
+                    Outcome::Answered(Some(CstaMessage::CstaErrorCode(error))) => {
+                        tracing::info!(error = ?error, "phone answered with a CSTA error");
+                    }
+                    Outcome::Answered(Some(CstaMessage::SystemRegisterResponse(answer))) => {
+                        tracing::debug!(id = ?answer.sys_stat_register_id, "subscribed to configuration changes");
+                    }
+                    Outcome::Unreadable(error) => tracing::info!(%error, "unreadable CSTA result"),
+                    other => tracing::debug!(outcome = ?other, "CSTA result"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn report(&self, event: LinkEvent) {
+        if let Some(hub) = &self.shared.hub {
+            hub.send(event).await;
+        }
     }
 
     async fn on_invite_answer(
@@ -687,7 +869,9 @@ impl PhoneConnection {
                 ""
             };
             tracing::warn!(code, "phone refused the CSTA dialog{hint}");
-            self.dialog = None;
+            if let Some(ack) = self.dialog.take().and_then(|d| d.ack_failure(response)) {
+                self.write(stream, &ack).await?;
+            }
             return Ok(());
         }
         let Some(dialog) = self.dialog.as_mut() else {
@@ -703,28 +887,13 @@ impl PhoneConnection {
             }
         }
         self.keepalive_at = Some(Instant::now() + self.shared.settings.keepalive);
-        self.enqueue(Purpose::SystemRegister);
-        self.enqueue(Purpose::GetDevices);
+        if capabilities::support(&self.model, "SystemRegister") != Support::Unsupported
+            || Vendor::of(&self.model) == Vendor::Other
+        {
+            self.enqueue(Job::SystemRegister);
+        }
+        self.enqueue(Job::GetDevices);
         Ok(())
-    }
-
-    fn on_csta_result(&mut self, purpose: Purpose, response: &SipMessage) {
-        if response.body.is_empty() {
-            tracing::debug!(?purpose, "CSTA request answered without a body");
-            return;
-        }
-        match csta_proto::decode(&response.body) {
-            Ok(decoded) => match decoded.message {
-                CstaMessage::CstaErrorCode(error) => {
-                    tracing::info!(?purpose, error = ?error, "phone answered with a CSTA error");
-                }
-                CstaMessage::SystemRegisterResponse(answer) => {
-                    tracing::debug!(id = ?answer.sys_stat_register_id, "subscribed to configuration changes");
-                }
-                other => tracing::debug!(?purpose, result = ?other, "CSTA result"),
-            },
-            Err(error) => tracing::info!(?purpose, %error, "unreadable CSTA result"),
-        }
     }
 
     async fn on_dialog_request(
@@ -743,7 +912,7 @@ impl PhoneConnection {
                 Ok(())
             }
             Method::Info => {
-                let reply = self.on_phone_csta(&request);
+                let reply = self.on_phone_csta(&request).await;
                 let mut answer = self.response(&request, 200, "OK");
                 if let Some(body) = reply {
                     answer.set_body(CSTA_CONTENT_TYPE, Bytes::from(body));
@@ -772,10 +941,11 @@ impl PhoneConnection {
     }
 
     /// Handles a CSTA document the phone sent in an INFO; returns the body of our 200, if any.
-    fn on_phone_csta(&mut self, request: &SipMessage) -> Option<String> {
+    async fn on_phone_csta(&mut self, request: &SipMessage) -> Option<String> {
         if request.body.is_empty() {
             return None;
         }
+        let at = Instant::now();
         let decoded = match csta_proto::decode(&request.body) {
             Ok(decoded) => decoded,
             Err(error) => {
@@ -795,21 +965,13 @@ impl PhoneConnection {
                 );
                 if last {
                     let identities = std::mem::take(&mut self.devices);
-                    if let Some(registration) = &self.registration {
-                        tracing::info!(identities = ?identities, "phone reported its identities");
-                        let update = PhoneUpdate::Identities {
-                            mac: registration.mac,
-                            identities,
-                        };
-                        let writer = self.shared.writer.clone();
-                        tokio::spawn(async move { writer.send(update).await });
-                    }
+                    self.set_identities(identities).await;
                 }
                 None
             }
             CstaMessage::SwitchingFunctionDevicesChanged(_) => {
                 tracing::info!("phone's identities changed; reading them again");
-                self.enqueue(Purpose::GetDevices);
+                self.enqueue(Job::GetDevices);
                 None
             }
             CstaMessage::SystemStatus(status) => {
@@ -823,24 +985,94 @@ impl PhoneConnection {
                 tracing::info!("phone aborted the configuration-change subscription");
                 None
             }
+            event if event.is_event() => {
+                let line = event
+                    .monitor_cross_ref_id()
+                    .and_then(|id| self.monitors.get(id))
+                    .cloned();
+                match line {
+                    Some(line) => {
+                        tracing::debug!(%line, event = event.name(), "phone event");
+                        self.report(LinkEvent::Event {
+                            line,
+                            event: Box::new(event),
+                            at,
+                        })
+                        .await;
+                    }
+                    None => {
+                        tracing::debug!(event = event.name(), "event for no open monitor dropped")
+                    }
+                }
+                None
+            }
             other => {
-                tracing::debug!(message = ?other, "CSTA message from the phone");
+                tracing::debug!(message = other.name(), "CSTA message from the phone ignored");
                 None
             }
         }
     }
 
+    /// The phone's identities: stored, and each one a line of the hub through this phone.
+    async fn set_identities(&mut self, identities: Vec<String>) {
+        let Some(registration) = &self.registration else {
+            return;
+        };
+        let mac = registration.mac;
+        tracing::info!(identities = ?identities, "phone reported its identities");
+        self.shared
+            .writer
+            .send(PhoneUpdate::Identities {
+                mac,
+                identities: identities.clone(),
+            })
+            .await;
+        let Some(link) = self.link.clone() else {
+            return;
+        };
+        let gone: Vec<String> = self
+            .lines
+            .iter()
+            .filter(|old| !identities.contains(old))
+            .cloned()
+            .collect();
+        for device in gone {
+            if let Some(key) = LineKey::from_device_id(&device) {
+                self.monitors.retain(|_, line| *line != key);
+            }
+            self.report(LinkEvent::LineDown {
+                device,
+                link: link.clone(),
+            })
+            .await;
+        }
+        for device in &identities {
+            if !self.lines.contains(device) {
+                self.report(LinkEvent::LineUp {
+                    device: device.clone(),
+                    link: link.clone(),
+                })
+                .await;
+            }
+        }
+        self.lines = identities;
+    }
+
     async fn on_timer(&mut self, stream: &mut Stream) -> Result<(), Close> {
         let now = Instant::now();
-        if let Some(pending) = self.pending.as_ref().filter(|p| p.deadline <= now) {
-            let purpose = pending.purpose;
-            self.pending = None;
-            if purpose == Purpose::Invite {
-                tracing::warn!("phone did not answer the CSTA INVITE");
-                self.dialog = None;
-            } else if purpose != Purpose::Bye {
-                tracing::warn!(?purpose, "phone did not answer; CSTA dialog is dead");
-                self.lose_dialog("no answer in the CSTA dialog").await;
+        if self.pending.as_ref().is_some_and(|p| p.deadline <= now) {
+            if let Some(pending) = self.pending.take() {
+                match pending.what {
+                    InFlight::Invite => {
+                        tracing::warn!("phone did not answer the CSTA INVITE");
+                        self.dialog = None;
+                    }
+                    InFlight::Info(job) => {
+                        tracing::warn!(job = ?job, "phone did not answer; CSTA dialog is dead");
+                        job.fail(CstaError::device_out_of_service());
+                        self.lose_dialog("no answer in the CSTA dialog").await;
+                    }
+                }
             }
         }
         if self
@@ -853,8 +1085,8 @@ impl PhoneConnection {
         }
         if self.keepalive_at.is_some_and(|at| at <= now) {
             self.keepalive_at = Some(now + self.shared.settings.keepalive);
-            if self.dialog.as_ref().is_some_and(|d| d.established) {
-                self.enqueue(Purpose::Keepalive);
+            if self.dialog_up() {
+                self.enqueue(Job::Keepalive);
             }
         }
         if self.idle_deadline.is_some_and(|at| at <= now) && self.registration.is_none() {
@@ -881,13 +1113,28 @@ impl PhoneConnection {
         self.lose_dialog(reason).await;
     }
 
-    /// The dialog is gone: the phone is offline until its next REGISTER opens a new one.
+    /// The dialog is gone: the phone is offline until its next REGISTER opens a new one, and
+    /// its lines are out of service.
     async fn lose_dialog(&mut self, reason: &str) {
         self.dialog = None;
-        self.pending = None;
-        self.queue.clear();
+        if let Some(pending) = self.pending.take() {
+            if let InFlight::Info(job) = pending.what {
+                job.fail(CstaError::device_out_of_service());
+            }
+        }
+        self.queue.fail_all(CstaError::device_out_of_service());
         self.keepalive_at = None;
         self.devices.clear();
+        self.monitors.clear();
+        if let Some(link) = self.link.clone() {
+            for device in std::mem::take(&mut self.lines) {
+                self.report(LinkEvent::LineDown {
+                    device,
+                    link: link.clone(),
+                })
+                .await;
+            }
+        }
         if self.online {
             self.online = false;
             if let Some(registration) = &self.registration {
@@ -926,4 +1173,22 @@ impl PhoneConnection {
         self.release_holder();
         self.registration = None;
     }
+}
+
+/// AlternateCall emulated: hold the active call, then retrieve the held one.
+fn alternate_steps(request: &CstaMessage) -> Option<VecDeque<CstaMessage>> {
+    let CstaMessage::AlternateCall(alternate) = request else {
+        return None;
+    };
+    Some(VecDeque::from([
+        csta_proto::HoldCall {
+            call_to_be_held: alternate.active_call.clone(),
+            connection_reservation: None,
+        }
+        .into(),
+        csta_proto::RetrieveCall {
+            call_to_be_retrieved: alternate.held_call.clone(),
+        }
+        .into(),
+    ]))
 }

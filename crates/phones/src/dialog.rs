@@ -40,6 +40,8 @@ pub(crate) struct CstaDialog {
     route_set: Vec<String>,
     next_cseq: u32,
     endpoint: LocalEndpoint,
+    /// The INVITE as sent, for the ACK of a failure response (same branch, RFC 3261 §17.1.1.3).
+    invite: Option<SipMessage>,
     /// Whether the INVITE was answered with 2xx (and ACKed).
     pub established: bool,
 }
@@ -67,6 +69,7 @@ impl CstaDialog {
             route_set: Vec::new(),
             next_cseq: 1,
             endpoint,
+            invite: None,
             established: false,
         }
     }
@@ -133,11 +136,34 @@ impl CstaDialog {
             }
             None => message.set_body_empty(),
         }
+        if method == Method::Invite {
+            self.invite = Some(message.clone());
+        }
         SentRequest {
             message,
             cseq,
             method,
         }
+    }
+
+    /// The ACK of a 3xx–6xx answer to our INVITE: same Request-URI, Via (branch), From,
+    /// Call-ID and Route as the INVITE, the response's To, `CSeq: n ACK`.
+    pub fn ack_failure(&self, response: &SipMessage) -> Option<SipMessage> {
+        let invite = self.invite.as_ref()?;
+        let sip_proto::StartLine::Request { uri, .. } = &invite.start else {
+            return None;
+        };
+        let mut ack = SipMessage::request(Method::Ack, uri.clone());
+        for name in ["Via", "Max-Forwards", "Route", "From"] {
+            for value in invite.headers.get_all(name) {
+                ack.headers.push(name, value);
+            }
+        }
+        ack.headers.push("To", response.headers.get("To")?);
+        ack.headers.push("Call-ID", self.call_id.clone());
+        ack.headers.push("CSeq", format!("{} ACK", invite.cseq().ok()?.seq));
+        ack.set_body_empty();
+        Some(ack)
     }
 
     /// Takes the phone's tag, target and route set from the 2xx to our INVITE and returns the

@@ -5,8 +5,10 @@
 //! `RequestSystemStatus` keepalives).
 
 mod admin;
+pub mod capabilities;
 mod connection;
 mod dialog;
+mod jobs;
 mod link;
 mod registrar;
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use callboard_core::{AdminState, Mac, Transport};
+use callboard_core::{AdminState, LinkEvent, LinkEvents, Mac, Transport};
 use callboard_net::{CancellationToken, Connection};
 use callboard_store::{PhoneUpdate, PhoneWriter, Store, StoreError};
 use csta_proto::Edition;
@@ -87,6 +87,8 @@ pub(crate) struct Shared {
     pub authenticator: DigestAuthenticator,
     pub store: Store,
     pub writer: PhoneWriter,
+    /// Where the phones' lines and events go (None: inventory only, no hub).
+    pub hub: Option<LinkEvents>,
     /// Admin decisions of every known phone.
     pub admin: Mutex<HashMap<Mac, AdminState>>,
     /// Phones registered right now, with the connection that holds each.
@@ -104,15 +106,26 @@ pub struct PhoneLink {
 
 impl PhoneLink {
     /// Loads the admin decisions from the store, marks every phone offline (no phone can be
-    /// connected before we listen), and starts the inventory writer and the admin watcher,
-    /// which stop with `shutdown`.
+    /// connected before we listen), tells the hub about every known line, and starts the
+    /// inventory writer and the admin watcher, which stop with `shutdown`.
     pub async fn start(
         store: Store,
         settings: PhoneLinkSettings,
+        hub: Option<LinkEvents>,
         shutdown: CancellationToken,
     ) -> Result<PhoneLink, StoreError> {
         store.mark_all_phones_offline().await?;
         let phones = store.phones().await?;
+        if let Some(hub) = &hub {
+            for phone in phones.iter().filter(|p| p.admin_state == AdminState::Enabled) {
+                for device in &phone.identities {
+                    hub.send(LinkEvent::LineKnown {
+                        device: device.clone(),
+                    })
+                    .await;
+                }
+            }
+        }
         let admin = phones.iter().map(|p| (p.mac, p.admin_state)).collect();
         let last_revision = store
             .admin_changes_since(0)
@@ -129,6 +142,7 @@ impl PhoneLink {
                 authenticator,
                 store,
                 writer,
+                hub,
                 admin: Mutex::new(admin),
                 holders: Mutex::new(HashMap::new()),
                 online: AtomicU64::new(0),

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub const ENV_PREFIX: &str = "CALLBOARD_";
 
 /// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The SIP side: registrar listeners and phone settings.
@@ -31,7 +31,85 @@ pub struct Config {
     pub log: LogConfig,
     /// The database.
     pub store: StoreConfig,
+    /// The CSTA XML client interface.
+    pub cti: CtiConfig,
+    /// The demo switch (simulated lines).
+    pub demo: DemoConfig,
 }
+
+/// `[cti]`: the CSTA XML client listener (CL2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CtiConfig {
+    /// Listener for CSTA XML over TCP; `""` disables it.
+    pub tcp_listen: String,
+    /// Listener for CSTA XML over TLS; `""` (default) disables it.
+    pub tls_listen: String,
+    /// How long a disconnected client session is kept for resuming, in seconds.
+    pub session_retention_seconds: u32,
+    /// Most events a resuming session may have missed; beyond that it must snapshot.
+    pub session_retention_events: u32,
+    /// ECMA-323 edition of what the server sends: `ed3`, `ed4`, `ed5` or `ed6`.
+    pub edition: String,
+    /// Events queued per client before a client that does not read is cut off.
+    pub client_queue: u32,
+    /// Most simultaneous client connections per listener.
+    pub max_connections: usize,
+    /// Client accounts (`[[cti.accounts]]` with `name` and `password`).
+    pub accounts: Vec<CtiAccount>,
+}
+
+impl Default for CtiConfig {
+    fn default() -> Self {
+        CtiConfig {
+            tcp_listen: "0.0.0.0:1040".into(),
+            tls_listen: String::new(),
+            session_retention_seconds: 120,
+            session_retention_events: 10_000,
+            edition: "ed5".into(),
+            client_queue: 10_000,
+            max_connections: 20_000,
+            accounts: Vec::new(),
+        }
+    }
+}
+
+/// One client account of `[[cti.accounts]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CtiAccount {
+    /// Login name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `[demo]`: the built-in simulated switch (`serve --demo`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoConfig {
+    /// Run the simulator (also switched on by `serve --demo`).
+    pub enabled: bool,
+    /// Simulated line numbers, e.g. `"201-210"` or `"201,205,300-302"`.
+    pub lines: String,
+    /// Calls the simulated lines make per minute (0: only calls that clients make).
+    pub calls_per_minute: f64,
+    /// Seed of the simulator's random choices; the same seed gives the same calls.
+    pub seed: u64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            enabled: false,
+            lines: "201-210".into(),
+            calls_per_minute: 6.0,
+            seed: 1,
+        }
+    }
+}
+
+
 
 /// `[sip]`: the registrar for desk phones (PH1–PH4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -467,6 +545,47 @@ impl Config {
                 &format!("`{mac}` is not a MAC address (12 hex digits)"),
             );
         }
+        for (key, value) in [
+            ("cti.tcp_listen", &self.cti.tcp_listen),
+            ("cti.tls_listen", &self.cti.tls_listen),
+        ] {
+            check(
+                key,
+                value.is_empty() || value.parse::<SocketAddr>().is_ok(),
+                &format!("`{value}` is not an address like 0.0.0.0:1040 (or \"\" to disable)"),
+            );
+        }
+        check(
+            "cti.edition",
+            self.cti.edition.parse::<csta_proto::Edition>().is_ok(),
+            &format!("`{}` is not one of ed3, ed4, ed5, ed6", self.cti.edition),
+        );
+        check("cti.session_retention_events", self.cti.session_retention_events >= 1, "must be at least 1");
+        check("cti.client_queue", self.cti.client_queue >= 16, "must be at least 16");
+        check("cti.max_connections", self.cti.max_connections >= 1, "must be at least 1");
+        let mut names = std::collections::HashSet::new();
+        for account in &self.cti.accounts {
+            check(
+                "cti.accounts",
+                !account.name.trim().is_empty() && !account.password.is_empty(),
+                "every account needs a name and a password",
+            );
+            check(
+                "cti.accounts",
+                names.insert(account.name.as_str()),
+                &format!("account `{}` is listed twice", account.name),
+            );
+        }
+        check(
+            "demo.lines",
+            callboard_sim::SimSettings::parse_lines(&self.demo.lines).is_ok(),
+            &format!("`{}` is not a list of line numbers like 201-210", self.demo.lines),
+        );
+        check(
+            "demo.calls_per_minute",
+            self.demo.calls_per_minute.is_finite() && self.demo.calls_per_minute >= 0.0,
+            "must be a number >= 0",
+        );
         let url = &self.store.url;
         check(
             "store.url",
@@ -486,6 +605,12 @@ impl Config {
                 "sip.phone_password is not set: every phone will be refused (set it in [sip] or {})",
                 env_var_name("sip.phone_password")
             ));
+        }
+        if self.cti.accounts.is_empty() && !self.cti.tcp_listen.is_empty() {
+            warnings.push(
+                "cti.accounts is empty: no CTI client can log in (add [[cti.accounts]] name/password)"
+                    .into(),
+            );
         }
         if !self.sip.wan_address.is_empty()
             && self.sip.wan_tcp_listen.is_empty()

@@ -367,11 +367,9 @@ fn a_phone_answering_the_csta_invite_with_486_or_488_stays_offline() {
 }
 
 #[test]
-#[ignore = "server bug: a non-2xx final response to the CSTA INVITE is never ACKed (RFC 3261 17.1.1.3); see the test's comment"]
 fn the_server_acks_a_refused_csta_invite() {
-    // `on_invite_answer` (crates/phones/src/connection.rs) drops the dialog on a 3xx–6xx answer
-    // without sending the ACK the INVITE client transaction owes; the phone's server
-    // transaction waits for it until Timer H (32 s) and the phone logs "NO ACK for the 486".
+    // A 3xx–6xx answer to the CSTA INVITE gets its ACK (RFC 3261 §17.1.1.3: same branch), so
+    // the phone's server transaction does not wait for it until Timer H (32 s).
     let server = Server::start(&[]);
     let mut phone = Phone::start(server.sip_tcp, &refusing_phone("000413000701", 486));
     server.wait_for_log("phone refused the CSTA dialog");
