@@ -29,6 +29,9 @@ pub struct CallAtLine {
 /// The calls at one line, by call ID, plus the line's feature states last reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineCalls {
+    /// The line's device as its link writes it, for calls first seen through another party's
+    /// connection (e.g. `Delivered` at the caller names the callee's connection).
+    device: Option<DeviceId>,
     calls: BTreeMap<String, CallAtLine>,
     /// Do-not-disturb, as the last `DoNotDisturbEvent` said.
     pub do_not_disturb: Option<bool>,
@@ -47,6 +50,19 @@ fn party_is_line(line: &LineKey, party: &Party) -> bool {
 }
 
 impl LineCalls {
+    /// The model of a line whose link writes it as `device`.
+    pub fn for_device(device: &str) -> Self {
+        LineCalls {
+            device: Some(DeviceId::new(device)),
+            ..LineCalls::default()
+        }
+    }
+
+    /// The line's device changed (e.g. the phone re-registered under another host).
+    pub fn set_device(&mut self, device: &str) {
+        self.device = Some(DeviceId::new(device));
+    }
+
     /// The calls, ordered by call ID.
     pub fn calls(&self) -> impl Iterator<Item = &CallAtLine> {
         self.calls.values()
@@ -78,10 +94,13 @@ impl LineCalls {
         let Some(call_id) = connection.call_id.clone() else {
             return;
         };
-        let device = connection
-            .device_id
-            .clone()
-            .unwrap_or_else(|| DeviceId::new(line.as_str()));
+        let device = match &connection.device_id {
+            Some(device) if is_line(line, Some(device)) => device.clone(),
+            _ => self
+                .device
+                .clone()
+                .unwrap_or_else(|| DeviceId::new(line.as_str())),
+        };
         let entry = self.calls.entry(call_id.clone()).or_insert(CallAtLine {
             call_id,
             device,
@@ -351,5 +370,48 @@ impl LineCalls {
             }
         }
         Some(parties)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use csta_proto::{DeliveredEvent, EstablishedEvent};
+
+    use super::*;
+
+    #[test]
+    fn a_call_first_seen_through_the_other_partys_connection_is_kept_under_the_lines_device() {
+        let line = LineKey::from_device_id("sip:201@pbx.example").unwrap();
+        let mut calls = LineCalls::for_device("sip:201@pbx.example");
+        // Delivered at the caller names the callee's (alerting) connection.
+        calls.apply(
+            &line,
+            &DeliveredEvent {
+                connection: ConnectionId::new("7", "sip:202@pbx.example"),
+                alerting_device: Party::device("sip:202@pbx.example"),
+                calling_device: Party::device("sip:201@pbx.example"),
+                called_device: Party::device("sip:202@pbx.example"),
+                local_connection_info: Some(LocalConnectionState::Connected),
+                ..Default::default()
+            }
+            .into(),
+        );
+        let call = calls.call("7").unwrap();
+        assert_eq!(call.device.as_str(), "sip:201@pbx.example");
+        assert_eq!(call.state, LocalConnectionState::Connected);
+        calls.apply(
+            &line,
+            &EstablishedEvent {
+                established_connection: ConnectionId::new("7", "sip:202@pbx.example"),
+                answering_device: Party::device("sip:202@pbx.example"),
+                local_connection_info: Some(LocalConnectionState::Connected),
+                ..Default::default()
+            }
+            .into(),
+        );
+        assert_eq!(calls.snapshot_device().len(), 1);
+        let parties = calls.snapshot_call("7").unwrap();
+        assert_eq!(parties[0].device_on_call, Party::device("sip:201@pbx.example"));
+        assert!(parties.iter().any(|p| p.device_on_call == Party::device("sip:202@pbx.example")));
     }
 }

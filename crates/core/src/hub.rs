@@ -706,7 +706,7 @@ impl State {
                 subscribers: Vec::new(),
                 cross_ref: id.to_string(),
                 monitor: MonitorState::Idle,
-                calls: LineCalls::default(),
+                calls: LineCalls::for_device(device),
             }
         });
         Some(line)
@@ -742,6 +742,7 @@ impl State {
                         tracing::info!(line = %line.key, from = %old.name, to = %link.name, "line moved to another link");
                     }
                 }
+                line.calls.set_device(&device);
                 line.device = device;
                 line.link = Some(link);
                 line.monitor = MonitorState::Idle;
