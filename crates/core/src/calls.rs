@@ -411,7 +411,14 @@ mod tests {
         );
         assert_eq!(calls.snapshot_device().len(), 1);
         let parties = calls.snapshot_call("7").unwrap();
-        assert_eq!(parties[0].device_on_call, Party::device("sip:201@pbx.example"));
-        assert!(parties.iter().any(|p| p.device_on_call == Party::device("sip:202@pbx.example")));
+        assert_eq!(
+            parties[0].device_on_call,
+            Party::device("sip:201@pbx.example")
+        );
+        assert!(
+            parties
+                .iter()
+                .any(|p| p.device_on_call == Party::device("sip:202@pbx.example"))
+        );
     }
 }

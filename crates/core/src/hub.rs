@@ -171,6 +171,9 @@ pub struct SessionAttachment {
     pub cutoff: watch::Receiver<Option<String>>,
     /// How many missed events were replayed at the front of `events`.
     pub replayed: usize,
+    /// Which attachment of the session this is; a detach names it, so a late detach from an
+    /// older connection cannot take the events of a newer one.
+    pub generation: u64,
 }
 
 /// Why a session could not be resumed: the client must start over and take snapshots.
@@ -218,6 +221,7 @@ enum Command {
     },
     Detach {
         session_id: String,
+        generation: u64,
     },
     Close {
         session_id: String,
@@ -231,6 +235,10 @@ enum Command {
         session_id: String,
         cross_ref: String,
         reply: oneshot::Sender<Result<(), CstaError>>,
+    },
+    Announce {
+        session_id: String,
+        cross_ref: String,
     },
     Subscribe {
         line: LineKey,
@@ -377,12 +385,28 @@ impl Hub {
         .unwrap_or(Err(ResumeRefused::UnknownSession))
     }
 
-    /// The connection of a session is gone; keep the session for the retention window.
-    pub async fn detach_session(&self, session_id: &str) {
+    /// The connection of attachment `generation` of a session is gone; keep the session for
+    /// the retention window. A detach of an older attachment is ignored.
+    pub async fn detach_session(&self, session_id: &str, generation: u64) {
         let _ = self
             .commands
             .send(Command::Detach {
                 session_id: session_id.to_owned(),
+                generation,
+            })
+            .await;
+    }
+
+    /// Tells a session that just opened monitor `cross_ref` that the line is in service, when
+    /// its monitor is already active (the first subscriber got this when the phone's monitor
+    /// came up). Call it after the MonitorStartResponse is on its way, so the client sees the
+    /// response first.
+    pub async fn announce_in_service(&self, session_id: &str, cross_ref: &str) {
+        let _ = self
+            .commands
+            .send(Command::Announce {
+                session_id: session_id.to_owned(),
+                cross_ref: cross_ref.to_owned(),
             })
             .await;
     }
@@ -544,6 +568,7 @@ struct Line {
 
 struct Session {
     account: String,
+    generation: u64,
     outbox: Option<mpsc::Sender<Delivery>>,
     cutoff: watch::Sender<Option<String>>,
     monitors: HashMap<String, LineKey>,
@@ -623,8 +648,15 @@ impl State {
                 let result = self.resume(&account, &session_id, last_seq);
                 let _ = reply.send(result);
             }
-            Command::Detach { session_id } => {
-                if let Some(session) = self.sessions.get_mut(&session_id) {
+            Command::Detach {
+                session_id,
+                generation,
+            } => {
+                if let Some(session) = self
+                    .sessions
+                    .get_mut(&session_id)
+                    .filter(|s| s.generation == generation)
+                {
                     session.outbox = None;
                     session.detached_at.get_or_insert_with(Instant::now);
                     tracing::debug!(session = %session_id, "session detached; kept for resuming");
@@ -646,6 +678,25 @@ impl State {
             } => {
                 let result = self.monitor_stop(&session_id, &cross_ref);
                 let _ = reply.send(result);
+            }
+            Command::Announce {
+                session_id,
+                cross_ref,
+            } => {
+                let line = self
+                    .sessions
+                    .get(&session_id)
+                    .and_then(|s| s.monitors.get(&cross_ref))
+                    .cloned();
+                if let Some(line) = line {
+                    if self
+                        .lines
+                        .get(&line)
+                        .is_some_and(|l| l.monitor == MonitorState::Active)
+                    {
+                        self.back_in_service_for(&line, &session_id);
+                    }
+                }
             }
             Command::Subscribe { line, reply } => {
                 let id = self.next_internal;
@@ -928,8 +979,13 @@ impl State {
         &mut self,
         session_id: &str,
         capacity: usize,
-    ) -> Option<(mpsc::Receiver<Delivery>, watch::Receiver<Option<String>>)> {
+    ) -> Option<(
+        mpsc::Receiver<Delivery>,
+        watch::Receiver<Option<String>>,
+        u64,
+    )> {
         let session = self.sessions.get_mut(session_id)?;
+        session.generation += 1;
         let (tx, rx) = mpsc::channel(capacity.max(1));
         if session.outbox.is_some() {
             let _ = session
@@ -940,7 +996,7 @@ impl State {
         session.cutoff = cutoff_tx;
         session.outbox = Some(tx);
         session.detached_at = None;
-        Some((rx, cutoff_rx))
+        Some((rx, cutoff_rx, session.generation))
     }
 
     fn open(&mut self, account: String) -> SessionAttachment {
@@ -950,6 +1006,7 @@ impl State {
             session_id.clone(),
             Session {
                 account,
+                generation: 0,
                 outbox: None,
                 cutoff,
                 monitors: HashMap::new(),
@@ -957,7 +1014,7 @@ impl State {
             },
         );
         let capacity = self.settings.outbox_capacity;
-        let (events, cutoff) = self
+        let (events, cutoff, generation) = self
             .attach(&session_id, capacity)
             .expect("the session was just inserted");
         SessionAttachment {
@@ -965,6 +1022,7 @@ impl State {
             events,
             cutoff,
             replayed: 0,
+            generation,
         }
     }
 
@@ -992,17 +1050,21 @@ impl State {
                     })
                     .collect()
             });
-        let Some(missed) = missed else {
-            self.close(session_id);
+        let replayable = missed.filter(|m| m.len() <= self.settings.retention_events);
+        let Some(missed) = replayable else {
+            // A session still attached elsewhere is not ended by someone's failed resume.
+            if self
+                .sessions
+                .get(session_id)
+                .is_some_and(|s| s.outbox.is_none())
+            {
+                self.close(session_id);
+            }
             return Err(ResumeRefused::TooManyMissed);
         };
-        if missed.len() > self.settings.retention_events {
-            self.close(session_id);
-            return Err(ResumeRefused::TooManyMissed);
-        }
         let replayed = missed.len();
         let capacity = self.settings.outbox_capacity + replayed;
-        let (events, cutoff) = self
+        let (events, cutoff, generation) = self
             .attach(session_id, capacity)
             .ok_or(ResumeRefused::UnknownSession)?;
         if let Some(outbox) = self
@@ -1020,6 +1082,7 @@ impl State {
             events,
             cutoff,
             replayed,
+            generation,
         })
     }
 
@@ -1061,12 +1124,6 @@ impl State {
         line.subscribers.push(subscriber);
         if line.subscribers.len() == 1 && line.monitor == MonitorState::Idle {
             Self::start_monitor(line);
-        } else if line.monitor == MonitorState::Active {
-            // Tell the newcomer the line is in service, as the first subscriber was told.
-            if let Some(Subscriber::Session(id)) = line.subscribers.last() {
-                let id = id.clone();
-                self.back_in_service_for(key, &id);
-            }
         }
     }
 

@@ -306,3 +306,111 @@ csta_struct! {
         pub error_code: Option<SessionErrorCode> => "errorCode",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CstaMessage, decode, encode};
+
+    const RESUME_LOGIN: &str = r#"<?xml version="1.0" encoding="UTF-8"?><StartApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session"><applicationInfo><applicationID>driver</applicationID><applicationSpecificInfo><SessionLoginInfo><userName>alice</userName><password>pw</password><resumeSessionID>0123abcd</resumeSessionID><lastSequenceNumber>18446744073709551615</lastSequenceNumber></SessionLoginInfo></applicationSpecificInfo></applicationInfo><requestedSessionDuration>60</requestedSessionDuration></StartApplicationSession>"#;
+
+    fn resume_login() -> StartApplicationSession {
+        StartApplicationSession {
+            application_info: ApplicationInfo {
+                application_id: "driver".into(),
+                application_specific_info: Some(SessionLoginInfo {
+                    user_name: Some("alice".into()),
+                    password: Some("pw".into()),
+                    resume_session_id: Some("0123abcd".into()),
+                    last_sequence_number: Some(u64::MAX),
+                }),
+            },
+            requested_protocol_versions: Vec::new(),
+            requested_session_duration: Some(60),
+        }
+    }
+
+    #[test]
+    fn resume_fields_are_written_inside_session_login_info() {
+        let xml = encode(&resume_login().into(), crate::Edition::Ed5);
+        assert_eq!(xml, RESUME_LOGIN);
+        assert_eq!(
+            decode(xml.as_bytes()).unwrap().message,
+            resume_login().into()
+        );
+    }
+
+    #[test]
+    fn resume_fields_are_found_anywhere_by_local_name() {
+        let xml = r#"<StartApplicationSession xmlns="http://www.ecma-international.org/standards/ecma-354/appl_session">
+<applicationInfo><applicationID>x</applicationID><applicationSpecificInfo>
+  <a:login xmlns:a="urn:vendor"><a:user>bob</a:user><a:password>pw</a:password></a:login>
+  <cb:resume xmlns:cb="urn:callboard:csta"><cb:resumeSessionID> S1 </cb:resumeSessionID></cb:resume>
+  <lastSequenceNumber>42</lastSequenceNumber>
+</applicationSpecificInfo></applicationInfo></StartApplicationSession>"#;
+        let CstaMessage::StartApplicationSession(s) = decode(xml.as_bytes()).unwrap().message
+        else {
+            panic!("not a StartApplicationSession")
+        };
+        let login = s.application_info.application_specific_info.unwrap();
+        assert_eq!(login.user_name.as_deref(), Some("bob"));
+        assert_eq!(login.resume_session_id.as_deref(), Some("S1"));
+        assert_eq!(login.last_sequence_number, Some(42));
+        let debug = format!("{login:?}");
+        assert!(debug.contains("S1") && !debug.contains("\"pw\""), "{debug}");
+    }
+
+    #[test]
+    fn a_bad_last_sequence_number_is_ignored() {
+        for bad in ["-1", "x", "", "18446744073709551616"] {
+            let xml = format!(
+                "<StartApplicationSession><applicationInfo><applicationID>x</applicationID><applicationSpecificInfo><resumeSessionID>S</resumeSessionID><lastSequenceNumber>{bad}</lastSequenceNumber></applicationSpecificInfo></applicationInfo></StartApplicationSession>"
+            );
+            let CstaMessage::StartApplicationSession(s) = decode(xml.as_bytes()).unwrap().message
+            else {
+                panic!("not a StartApplicationSession")
+            };
+            let login = s.application_info.application_specific_info.unwrap();
+            assert_eq!(login.resume_session_id.as_deref(), Some("S"));
+            assert_eq!(login.last_sequence_number, None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn session_resume_is_an_extension_of_the_positive_response() {
+        let response = StartApplicationSessionPosResponse {
+            session_id: "S1".into(),
+            actual_protocol_version: ProtocolVersion::for_edition(crate::Edition::Ed5),
+            actual_session_duration: Some(180),
+            session_resume: Some(SessionResume::SnapshotRequired),
+        };
+        let xml = encode(&response.clone().into(), crate::Edition::Ed5);
+        assert!(
+            xml.ends_with("<actualSessionDuration>180</actualSessionDuration><extensions><privateData><private><sessionResume xmlns=\"urn:callboard:csta\">snapshotRequired</sessionResume></private></privateData></extensions></StartApplicationSessionPosResponse>"),
+            "{xml}"
+        );
+        assert_eq!(decode(xml.as_bytes()).unwrap().message, response.into());
+
+        // Other private data in the extensions is skipped; no sessionResume means None.
+        let xml = r#"<StartApplicationSessionPosResponse><sessionID>S</sessionID><actualProtocolVersion>v</actualProtocolVersion>
+<extensions><privateData><private><vendorThing>1</vendorThing><x:sessionResume xmlns:x="urn:callboard:csta">resumed</x:sessionResume></private></privateData></extensions></StartApplicationSessionPosResponse>"#;
+        let CstaMessage::StartApplicationSessionPosResponse(p) =
+            decode(xml.as_bytes()).unwrap().message
+        else {
+            panic!("not a positive response")
+        };
+        assert_eq!(p.session_resume, Some(SessionResume::Resumed));
+        let xml = r#"<StartApplicationSessionPosResponse><sessionID>S</sessionID><actualProtocolVersion>v</actualProtocolVersion><extensions><privateData/></extensions></StartApplicationSessionPosResponse>"#;
+        let CstaMessage::StartApplicationSessionPosResponse(p) =
+            decode(xml.as_bytes()).unwrap().message
+        else {
+            panic!("not a positive response")
+        };
+        assert_eq!(p.session_resume, None);
+        assert_eq!(
+            SessionResume::from("later"),
+            SessionResume::Other("later".into())
+        );
+        assert_eq!(SessionResume::Resumed.to_string(), "resumed");
+    }
+}

@@ -816,11 +816,28 @@ fn more_event_msgs() -> BoxedStrategy<CstaMessage> {
     .boxed()
 }
 
+fn session_resume() -> BoxedStrategy<SessionResume> {
+    prop_oneof![
+        Just(SessionResume::Resumed),
+        Just(SessionResume::SnapshotRequired),
+        text()
+            .prop_filter("a known value", |t| {
+                !matches!(t.as_str(), "resumed" | "snapshotRequired")
+            })
+            .prop_map(SessionResume::Other),
+    ]
+    .boxed()
+}
+
 fn session_msgs() -> BoxedStrategy<CstaMessage> {
     let login = of(
-        (of(text()), of(text())).prop_map(|(u, p)| SessionLoginInfo {
-            user_name: u,
-            password: p,
+        (of(text()), of(text()), of(text()), of(any::<u64>())).prop_map(|(u, p, r, n)| {
+            SessionLoginInfo {
+                user_name: u,
+                password: p,
+                resume_session_id: r,
+                last_sequence_number: n,
+            }
         }),
     );
     let version = || text().prop_map(ProtocolVersion);
@@ -836,11 +853,12 @@ fn session_msgs() -> BoxedStrategy<CstaMessage> {
             }
             .into()
         }),
-        (text(), version(), of(any::<u32>())).prop_map(|(s, v, d)| {
+        (text(), version(), of(any::<u32>()), of(session_resume())).prop_map(|(s, v, d, r)| {
             StartApplicationSessionPosResponse {
                 session_id: s,
                 actual_protocol_version: v,
                 actual_session_duration: d,
+                session_resume: r,
             }
             .into()
         }),

@@ -184,12 +184,19 @@ mod tests {
         let new = model("snomD785/10.1.54.13");
         let old = model("snom370-SIP 8.7.3.25");
         assert_eq!(support(&new, "ConsultationCall"), Support::Native);
-        assert_eq!(support(&old, "ConsultationCall"), Support::Unsupported, "needs 8.7.4");
+        assert_eq!(
+            support(&old, "ConsultationCall"),
+            Support::Unsupported,
+            "needs 8.7.4"
+        );
         assert_eq!(support(&old, "MakeCall"), Support::Native);
         assert_eq!(support(&new, "DialDigits"), Support::Unsupported);
         assert_eq!(support(&new, "DirectedPickupCall"), Support::Unsupported);
         assert_eq!(support(&new, "AlternateCall"), Support::Emulated);
-        assert_eq!(support(&model("snom320/7.3.4"), "MakeCall"), Support::Unsupported);
+        assert_eq!(
+            support(&model("snom320/7.3.4"), "MakeCall"),
+            Support::Unsupported
+        );
     }
 
     #[test]
@@ -197,7 +204,10 @@ mod tests {
         let t46 = model("Yealink SIP-T46G 28.73.98.4");
         assert_eq!(support(&t46, "SystemRegister"), Support::Unsupported);
         assert_eq!(support(&t46, "MakeCall"), Support::Native);
-        assert_eq!(support(&t46, "SetMessageWaitingIndicator"), Support::Unsupported);
+        assert_eq!(
+            support(&t46, "SetMessageWaitingIndicator"),
+            Support::Unsupported
+        );
         assert_eq!(support(&t46, "AlternateCall"), Support::Emulated);
         let old = model("Yealink SIP-T46G 28.72.0.10");
         assert_eq!(support(&old, "MakeCall"), Support::Unsupported);
@@ -208,7 +218,10 @@ mod tests {
         let mitel = model("Mitel 6867i/5.1.0.1024");
         assert_eq!(support(&mitel, "SnapshotCall"), Support::Native);
         assert_eq!(support(&mitel, "SystemRegister"), Support::Unsupported);
-        assert_eq!(support(&model("Aastra 6867i/4.0.0.100"), "MakeCall"), Support::Unsupported);
+        assert_eq!(
+            support(&model("Aastra 6867i/4.0.0.100"), "MakeCall"),
+            Support::Unsupported
+        );
         let other = model("Acme Phone 1.0");
         assert_eq!(support(&other, "DialDigits"), Support::Native);
         assert_eq!(support(&other, "AlternateCall"), Support::Native);

@@ -755,7 +755,7 @@ impl PhoneConnection {
                         Outcome::Answered(None)
                     } else {
                         match csta_proto::decode(&response.body) {
-                            Ok(decoded) => Outcome::Answered(Some(decoded.message)),
+                            Ok(decoded) => Outcome::Answered(Some(Box::new(decoded.message))),
                             Err(error) => Outcome::Unreadable(error.to_string()),
                         }
                     }
@@ -799,7 +799,8 @@ impl PhoneConnection {
                     Ok(_) => {
                         // The next step goes out at once, before anything queued.
                         let job = Job::Steps { steps, done, reply };
-                        if let (Some(message), Some(dialog)) = (job.request(), self.dialog.as_mut()) {
+                        if let (Some(message), Some(dialog)) = (job.request(), self.dialog.as_mut())
+                        {
                             let body = csta_proto::encode(&message, self.shared.settings.edition);
                             let sent = dialog.request(Method::Info, Some(body));
                             self.track(InFlight::Info(job), &sent);
@@ -811,11 +812,15 @@ impl PhoneConnection {
                 }
             }
             Job::MonitorStart { line, device } => {
-                let result = match outcome {
-                    Outcome::Answered(Some(CstaMessage::MonitorStartResponse(answer))) => {
+                let answer = match outcome {
+                    Outcome::Answered(Some(message)) => Ok(*message),
+                    other => Err(other),
+                };
+                let result = match answer {
+                    Ok(CstaMessage::MonitorStartResponse(answer)) => {
                         Ok(answer.monitor_cross_ref_id)
                     }
-                    Outcome::Answered(Some(CstaMessage::CstaErrorCode(error))) => Err(error),
+                    Ok(CstaMessage::CstaErrorCode(error)) => Err(error),
                     other => {
                         tracing::info!(outcome = ?other, "unexpected answer to MonitorStart");
                         Err(CstaError::unspecified())
@@ -835,12 +840,15 @@ impl PhoneConnection {
             }
             Job::SystemRegister | Job::GetDevices | Job::Keepalive | Job::MonitorStop { .. } => {
                 match outcome {
-                    Outcome::Answered(Some(CstaMessage::CstaErrorCode(error))) => {
-                        tracing::info!(error = ?error, "phone answered with a CSTA error");
-                    }
-                    Outcome::Answered(Some(CstaMessage::SystemRegisterResponse(answer))) => {
-                        tracing::debug!(id = ?answer.sys_stat_register_id, "subscribed to configuration changes");
-                    }
+                    Outcome::Answered(Some(message)) => match *message {
+                        CstaMessage::CstaErrorCode(error) => {
+                            tracing::info!(error = ?error, "phone answered with a CSTA error");
+                        }
+                        CstaMessage::SystemRegisterResponse(answer) => {
+                            tracing::debug!(id = ?answer.sys_stat_register_id, "subscribed to configuration changes");
+                        }
+                        other => tracing::debug!(result = other.name(), "CSTA result"),
+                    },
                     Outcome::Unreadable(error) => tracing::info!(%error, "unreadable CSTA result"),
                     other => tracing::debug!(outcome = ?other, "CSTA result"),
                 }
@@ -1007,7 +1015,10 @@ impl PhoneConnection {
                 None
             }
             other => {
-                tracing::debug!(message = other.name(), "CSTA message from the phone ignored");
+                tracing::debug!(
+                    message = other.name(),
+                    "CSTA message from the phone ignored"
+                );
                 None
             }
         }

@@ -161,7 +161,8 @@ impl CstaDialog {
         }
         ack.headers.push("To", response.headers.get("To")?);
         ack.headers.push("Call-ID", self.call_id.clone());
-        ack.headers.push("CSeq", format!("{} ACK", invite.cseq().ok()?.seq));
+        ack.headers
+            .push("CSeq", format!("{} ACK", invite.cseq().ok()?.seq));
         ack.set_body_empty();
         Some(ack)
     }

@@ -55,7 +55,7 @@ pub(crate) enum Job {
 #[derive(Debug)]
 pub(crate) enum Outcome {
     /// A 2xx, with the CSTA document of its body if any.
-    Answered(Option<CstaMessage>),
+    Answered(Option<Box<CstaMessage>>),
     /// A SIP final response other than 2xx.
     Refused(u16),
     /// A 2xx whose body is not CSTA.
@@ -137,17 +137,26 @@ pub(crate) fn empty_response(request: &CstaMessage) -> Option<CstaMessage> {
 }
 
 /// A client's result from the phone's answer to `request`.
-pub(crate) fn client_result(request: &CstaMessage, outcome: Outcome) -> Result<CstaMessage, CstaError> {
+pub(crate) fn client_result(
+    request: &CstaMessage,
+    outcome: Outcome,
+) -> Result<CstaMessage, CstaError> {
     match outcome {
-        Outcome::Answered(Some(CstaMessage::CstaErrorCode(error))) => Err(error),
-        Outcome::Answered(Some(CstaMessage::Unknown { name })) => {
-            tracing::info!(%name, "phone answered with an unknown document");
-            Err(CstaError::unspecified())
-        }
-        Outcome::Answered(Some(message)) => Ok(message),
+        Outcome::Answered(Some(message)) => match *message {
+            CstaMessage::CstaErrorCode(error) => Err(error),
+            CstaMessage::Unknown { name } => {
+                tracing::info!(%name, "phone answered with an unknown document");
+                Err(CstaError::unspecified())
+            }
+            message => Ok(message),
+        },
         Outcome::Answered(None) => empty_response(request).ok_or_else(CstaError::unspecified),
         Outcome::Refused(code) => {
-            tracing::info!(code, service = request.name(), "phone refused the request's INFO");
+            tracing::info!(
+                code,
+                service = request.name(),
+                "phone refused the request's INFO"
+            );
             Err(CstaError::resource_out_of_service())
         }
         Outcome::Unreadable(_) => Err(CstaError::unspecified()),
@@ -167,7 +176,12 @@ impl JobQueue {
     /// Adds a job; housekeeping jobs already queued (or `in_flight`) are not added twice.
     /// A full queue refuses client jobs with `resourceBusy`.
     pub fn push(&mut self, job: Job, in_flight: Option<&Job>) {
-        if self.jobs.iter().chain(in_flight).any(|queued| queued.same_kind(&job)) {
+        if self
+            .jobs
+            .iter()
+            .chain(in_flight)
+            .any(|queued| queued.same_kind(&job))
+        {
             return;
         }
         if self.jobs.len() >= MAX_QUEUED {
@@ -198,7 +212,9 @@ mod tests {
     fn phone_answers_become_client_results() {
         let answer: CstaMessage = csta_proto::AnswerCall::default().into();
         assert_eq!(
-            client_result(&answer, Outcome::Answered(None)).unwrap().name(),
+            client_result(&answer, Outcome::Answered(None))
+                .unwrap()
+                .name(),
             "AnswerCallResponse"
         );
         let make: CstaMessage = csta_proto::MakeCall::default().into();
@@ -209,7 +225,7 @@ mod tests {
         );
         let refused = CstaMessage::CstaErrorCode(CstaError::invalid_call_id());
         assert_eq!(
-            client_result(&answer, Outcome::Answered(Some(refused))),
+            client_result(&answer, Outcome::Answered(Some(Box::new(refused)))),
             Err(CstaError::invalid_call_id())
         );
         assert_eq!(

@@ -117,7 +117,10 @@ impl PhoneLink {
         store.mark_all_phones_offline().await?;
         let phones = store.phones().await?;
         if let Some(hub) = &hub {
-            for phone in phones.iter().filter(|p| p.admin_state == AdminState::Enabled) {
+            for phone in phones
+                .iter()
+                .filter(|p| p.admin_state == AdminState::Enabled)
+            {
                 for device in &phone.identities {
                     hub.send(LinkEvent::LineKnown {
                         device: device.clone(),

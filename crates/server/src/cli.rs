@@ -40,7 +40,11 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve,
+    Serve {
+        /// Add the demo switch: simulated lines (`[demo] lines`) that call each other.
+        #[arg(long)]
+        demo: bool,
+    },
     /// The phone inventory.
     #[command(subcommand)]
     Phones(PhonesCommand),
@@ -123,8 +127,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Serve => {
-            let loaded = load_config(global.config.as_deref())?;
+        Command::Serve { demo } => {
+            let mut loaded = load_config(global.config.as_deref())?;
+            loaded.config.demo.enabled |= demo;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

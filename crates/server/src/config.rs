@@ -109,8 +109,6 @@ impl Default for DemoConfig {
     }
 }
 
-
-
 /// `[sip]`: the registrar for desk phones (PH1–PH4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -560,9 +558,21 @@ impl Config {
             self.cti.edition.parse::<csta_proto::Edition>().is_ok(),
             &format!("`{}` is not one of ed3, ed4, ed5, ed6", self.cti.edition),
         );
-        check("cti.session_retention_events", self.cti.session_retention_events >= 1, "must be at least 1");
-        check("cti.client_queue", self.cti.client_queue >= 16, "must be at least 16");
-        check("cti.max_connections", self.cti.max_connections >= 1, "must be at least 1");
+        check(
+            "cti.session_retention_events",
+            self.cti.session_retention_events >= 1,
+            "must be at least 1",
+        );
+        check(
+            "cti.client_queue",
+            self.cti.client_queue >= 16,
+            "must be at least 16",
+        );
+        check(
+            "cti.max_connections",
+            self.cti.max_connections >= 1,
+            "must be at least 1",
+        );
         let mut names = std::collections::HashSet::new();
         for account in &self.cti.accounts {
             check(
@@ -579,7 +589,10 @@ impl Config {
         check(
             "demo.lines",
             callboard_sim::SimSettings::parse_lines(&self.demo.lines).is_ok(),
-            &format!("`{}` is not a list of line numbers like 201-210", self.demo.lines),
+            &format!(
+                "`{}` is not a list of line numbers like 201-210",
+                self.demo.lines
+            ),
         );
         check(
             "demo.calls_per_minute",

@@ -1,14 +1,19 @@
-//! `callboard serve`: opens the store, binds every configured listener, runs the phone link,
-//! and shuts down cleanly on SIGINT/SIGTERM (phones get a BYE, the inventory is flushed and
-//! every phone marked offline).
+//! `callboard serve`: opens the store, starts the hub, the phone link, the demo switch when
+//! asked, binds every configured listener (SIP for phones, CSTA XML for clients), and shuts
+//! down cleanly on SIGINT/SIGTERM (phones get a BYE, the inventory is flushed and every phone
+//! marked offline).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use callboard_core::Transport;
-use callboard_net::{CancellationToken, ListenerLimits, TlsFiles, load_or_generate_tls};
+use callboard_core::{Hub, HubSettings, Transport};
+use callboard_cti::{ClientAccount, CtiListener, CtiSettings};
+use callboard_net::{
+    CancellationToken, ListenerLimits, TlsAcceptor, TlsFiles, load_or_generate_tls,
+};
 use callboard_phones::{ListenerRole, PhoneLink, PhoneLinkSettings};
+use callboard_sim::{SimSettings, Simulator};
 use sip_proto::FramerLimits;
 use tokio::net::TcpListener;
 
@@ -37,6 +42,32 @@ pub fn phone_link_settings(config: &Config) -> PhoneLinkSettings {
     }
 }
 
+/// The hub settings from `[cti]`.
+pub fn hub_settings(config: &Config) -> HubSettings {
+    HubSettings {
+        edition: config.cti.edition.parse().unwrap_or_default(),
+        retention: Duration::from_secs(u64::from(config.cti.session_retention_seconds)),
+        retention_events: config.cti.session_retention_events as usize,
+        outbox_capacity: config.cti.client_queue as usize,
+        request_timeout: Duration::from_secs(u64::from(config.sip.request_timeout) + 2),
+        ..HubSettings::default()
+    }
+}
+
+/// The client listener settings from `[cti]`.
+pub fn cti_settings(config: &Config) -> CtiSettings {
+    CtiSettings {
+        edition: config.cti.edition.parse().unwrap_or_default(),
+        accounts: config
+            .cti
+            .accounts
+            .iter()
+            .map(|a| ClientAccount::new(a.name.clone(), a.password.clone()))
+            .collect(),
+        ..CtiSettings::default()
+    }
+}
+
 pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     let config = loaded.config;
     let _log_guard = logging::init(&config.log, config.log_mac_filter())
@@ -54,13 +85,39 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
         .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let store = open_store(&config, &data_dir).await?;
     let shutdown = CancellationToken::new();
+    let hub = Hub::start(hub_settings(&config));
     let link = PhoneLink::start(
         store.clone(),
         phone_link_settings(&config),
+        Some(hub.link_events()),
         shutdown.clone(),
     )
     .await
     .context("starting the phone link")?;
+    let simulator = if config.demo.enabled {
+        let lines = SimSettings::parse_lines(&config.demo.lines)
+            .map_err(|e| anyhow::anyhow!("demo.lines: {e}"))?;
+        tracing::info!(
+            lines = %config.demo.lines,
+            calls_per_minute = config.demo.calls_per_minute,
+            seed = config.demo.seed,
+            "demo switch on: SIMULATED lines, no real phones"
+        );
+        let simulator = Simulator::start(
+            &hub,
+            SimSettings {
+                lines,
+                calls_per_minute: config.demo.calls_per_minute,
+                seed: config.demo.seed,
+                ..SimSettings::default()
+            },
+        );
+        simulator.ready().await;
+        Some(simulator)
+    } else {
+        None
+    };
+    let cti = CtiListener::new(hub.clone(), cti_settings(&config));
 
     let sip = &config.sip;
     let wan = (!sip.wan_address.is_empty()).then(|| sip.wan_address.clone());
@@ -82,7 +139,8 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     ];
     let needs_tls = listeners
         .iter()
-        .any(|(_, address, transport, _)| !address.is_empty() && *transport == Transport::Tls);
+        .any(|(_, address, transport, _)| !address.is_empty() && *transport == Transport::Tls)
+        || !config.cti.tls_listen.is_empty();
     let tls = if needs_tls {
         let configured = (!config.tls.cert.is_empty()).then(|| TlsFiles {
             cert: config.tls.cert.clone().into(),
@@ -129,7 +187,40 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
         )));
     }
     if tasks.is_empty() {
-        tracing::warn!("no listener is enabled; phones cannot connect");
+        tracing::warn!("no SIP listener is enabled; phones cannot connect");
+    }
+    let cti_limits = ListenerLimits {
+        max_connections: config.cti.max_connections,
+        ..ListenerLimits::default()
+    };
+    for (key, address, acceptor) in [
+        (
+            "cti.tcp_listen",
+            &config.cti.tcp_listen,
+            None::<TlsAcceptor>,
+        ),
+        ("cti.tls_listen", &config.cti.tls_listen, tls.clone()),
+    ] {
+        if address.is_empty() {
+            continue;
+        }
+        let listener = TcpListener::bind(address.as_str())
+            .await
+            .with_context(|| format!("cannot listen on {key} = {address}"))?;
+        let cti = cti.clone();
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(callboard_net::serve(
+            key,
+            listener,
+            acceptor,
+            cti_limits.clone(),
+            shutdown.clone(),
+            move |connection| {
+                let cti = cti.clone();
+                let token = token.clone();
+                async move { cti.serve_connection(connection, token).await }
+            },
+        )));
     }
 
     wait_for_signal().await;
@@ -142,6 +233,10 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
         {
             tracing::warn!("a listener did not stop within 5 s");
         }
+    }
+    if let Some(simulator) = simulator {
+        simulator.stop();
+        simulator.join().await;
     }
     link.flush().await;
     store.mark_all_phones_offline().await?;

@@ -150,7 +150,9 @@ async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
 
     // A third subscriber joining an active monitor is told the line is in service.
     let mut c = hub.open_session("carol").await.unwrap();
-    hub.monitor_start(&c.session_id, "201").await.unwrap();
+    let ref_c = hub.monitor_start(&c.session_id, "201").await.unwrap();
+    assert_quiet(&mut c);
+    hub.announce_in_service(&c.session_id, &ref_c).await;
     assert_eq!(next(&mut c).await.0, "BackInServiceEvent");
     assert!(link.commands.try_recv().is_err());
 
@@ -219,8 +221,9 @@ async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_cl
     line_event(&hub, delivered("1")).await;
     let (_, last_seen, _) = next(&mut session).await;
     let id = session.session_id.clone();
+    let generation = session.generation;
     drop(session);
-    hub.detach_session(&id).await;
+    hub.detach_session(&id, generation).await;
 
     line_event(&hub, established("1")).await;
     line_event(&hub, delivered("2")).await;
@@ -240,12 +243,15 @@ async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_cl
     );
     assert_eq!((seq1, seq2), (last_seen + 1, last_seen + 2));
     assert_quiet(&mut resumed);
-    // Live events continue on the resumed attachment.
+    // Live events continue on the resumed attachment, and a late detach of the old
+    // attachment does not take them away.
+    hub.detach_session(&id, generation).await;
     line_event(&hub, established("2")).await;
     assert_eq!(next(&mut resumed).await.1, last_seen + 3);
 
+    let generation = resumed.generation;
     drop(resumed);
-    hub.detach_session(&id).await;
+    hub.detach_session(&id, generation).await;
     hub.stats().await;
     tokio::time::advance(Duration::from_secs(125)).await;
     hub.stats().await;
@@ -265,8 +271,9 @@ async fn missing_more_than_the_retention_count_means_snapshot() {
     let session = hub.open_session("alice").await.unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     let id = session.session_id.clone();
+    let generation = session.generation;
     drop(session);
-    hub.detach_session(&id).await;
+    hub.detach_session(&id, generation).await;
     for i in 0..101 {
         line_event(&hub, delivered(&i.to_string())).await;
     }

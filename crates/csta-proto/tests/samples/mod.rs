@@ -579,6 +579,8 @@ pub fn all() -> Vec<CstaMessage> {
                 application_specific_info: Some(SessionLoginInfo {
                     user_name: Some("alice".into()),
                     password: Some("s3cr<e>t&".into()),
+                    resume_session_id: None,
+                    last_sequence_number: None,
                 }),
             },
             requested_protocol_versions: vec![
@@ -592,6 +594,7 @@ pub fn all() -> Vec<CstaMessage> {
             session_id: "469421A9364D46D6444524AE41BEAD72-0".into(),
             actual_protocol_version: ProtocolVersion::for_edition(Edition::Ed5),
             actual_session_duration: Some(180),
+            session_resume: None,
         }
         .into(),
         StartApplicationSessionNegResponse {

@@ -14,6 +14,8 @@ use serde_json::Value;
 
 /// The phone password every test server uses.
 pub const PASSWORD: &str = "test-phone-secret";
+/// The CTI client account every test server has.
+pub const CLIENT: (&str, &str) = ("test-client", "test-client-secret");
 
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 pub fn free_port() -> u16 {
@@ -35,6 +37,7 @@ pub struct Server {
     pub dir: tempfile::TempDir,
     pub sip_tcp: u16,
     pub sip_tls: u16,
+    pub cti_tcp: u16,
     env: Vec<(String, String)>,
     starts: u32,
 }
@@ -44,6 +47,7 @@ impl Server {
     pub fn start(extra_env: &[(&str, &str)]) -> Server {
         let sip_tcp = free_port();
         let sip_tls = free_port();
+        let cti_tcp = free_port();
         let mut env: Vec<(String, String)> = vec![
             (
                 "CALLBOARD_SIP__TCP_LISTEN".into(),
@@ -55,6 +59,14 @@ impl Server {
             ),
             ("CALLBOARD_SIP__PHONE_PASSWORD".into(), PASSWORD.into()),
             ("CALLBOARD_SIP__KEEPALIVE".into(), "1".into()),
+            (
+                "CALLBOARD_CTI__TCP_LISTEN".into(),
+                format!("127.0.0.1:{cti_tcp}"),
+            ),
+            (
+                "CALLBOARD_CTI__ACCOUNTS".into(),
+                format!("[{{name=\"{}\", password=\"{}\"}}]", CLIENT.0, CLIENT.1),
+            ),
             (
                 "CALLBOARD_LOG__LEVEL".into(),
                 "info,callboard_phones=debug".into(),
@@ -69,11 +81,19 @@ impl Server {
             dir: tempfile::tempdir().unwrap(),
             sip_tcp,
             sip_tls,
+            cti_tcp,
             env,
             starts: 0,
         };
         server.spawn();
         server
+    }
+
+    /// Starts a server with the demo switch (`serve --demo`).
+    pub fn start_demo(extra_env: &[(&str, &str)]) -> Server {
+        let mut env = vec![("CALLBOARD_DEMO__ENABLED", "true")];
+        env.extend_from_slice(extra_env);
+        Server::start(&env)
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -100,7 +120,9 @@ impl Server {
             .unwrap();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", self.sip_tcp)).is_err() {
+        while TcpStream::connect(("127.0.0.1", self.sip_tcp)).is_err()
+            || TcpStream::connect(("127.0.0.1", self.cti_tcp)).is_err()
+        {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 panic!("server exited with {status}:\n{}", self.log());
             }
