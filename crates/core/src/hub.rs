@@ -545,7 +545,11 @@ impl Hub {
 }
 
 enum Subscriber {
-    Session(String),
+    /// A client session, with its current outbox cached so fan-out needs no lookup.
+    Session {
+        id: Arc<str>,
+        outbox: Option<mpsc::Sender<Delivery>>,
+    },
     Internal(u64, mpsc::Sender<LineNotice>),
 }
 
@@ -657,9 +661,10 @@ impl State {
                     .get_mut(&session_id)
                     .filter(|s| s.generation == generation)
                 {
-                    session.outbox = None;
+                                        session.outbox = None;
                     session.detached_at.get_or_insert_with(Instant::now);
                     tracing::debug!(session = %session_id, "session detached; kept for resuming");
+                    self.sync_outbox(&session_id);
                 }
             }
             Command::Close { session_id } => self.close(&session_id),
@@ -933,11 +938,8 @@ impl State {
         let mut cut_off = Vec::new();
         for subscriber in &line.subscribers {
             match subscriber {
-                Subscriber::Session(id) => {
-                    let Some(session) = self.sessions.get(id) else {
-                        continue;
-                    };
-                    let Some(outbox) = &session.outbox else {
+                                Subscriber::Session { id, outbox } => {
+                    let Some(outbox) = outbox else {
                         continue;
                     };
                     let delivery = Delivery {
@@ -945,7 +947,7 @@ impl State {
                         at,
                     };
                     if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(delivery) {
-                        cut_off.push(id.clone());
+                                                cut_off.push(id.to_string());
                     }
                 }
                 Subscriber::Internal(id, tx) => {
@@ -959,7 +961,7 @@ impl State {
                 }
             }
         }
-        for id in cut_off {
+                for id in cut_off {
             if let Some(session) = self.sessions.get_mut(&id) {
                 tracing::warn!(session = %id, account = %session.account, "client does not read its events; cut off");
                 session.outbox = None;
@@ -967,6 +969,25 @@ impl State {
                 let _ = session.cutoff.send(Some(
                     "outbound queue full: the client does not read its events".into(),
                 ));
+            }
+            self.sync_outbox(&id);
+        }
+    }
+
+    /// Copies a session's outbox into its subscriber entries (after it changed).
+    fn sync_outbox(&mut self, session_id: &str) {
+        let Some(session) = self.sessions.get(session_id) else {
+            return;
+        };
+        for key in session.monitors.values() {
+            if let Some(line) = self.lines.get_mut(key) {
+                for subscriber in &mut line.subscribers {
+                    if let Subscriber::Session { id, outbox } = subscriber {
+                        if &**id == session_id {
+                            outbox.clone_from(&session.outbox);
+                        }
+                    }
+                }
             }
         }
     }
@@ -994,9 +1015,11 @@ impl State {
         }
         let (cutoff_tx, cutoff_rx) = watch::channel(None);
         session.cutoff = cutoff_tx;
-        session.outbox = Some(tx);
+                session.outbox = Some(tx);
         session.detached_at = None;
-        Some((rx, cutoff_rx, session.generation))
+        let generation = session.generation;
+        self.sync_outbox(session_id);
+        Some((rx, cutoff_rx, generation))
     }
 
     fn open(&mut self, account: String) -> SessionAttachment {
@@ -1093,7 +1116,7 @@ impl State {
         for line in session.monitors.values() {
             self.unsubscribe(
                 line,
-                |s| matches!(s, Subscriber::Session(id) if id == session_id),
+                |s| matches!(s, Subscriber::Session { id, .. } if &**id == session_id),
             );
         }
         tracing::debug!(session = %session_id, "session closed");
@@ -1184,7 +1207,14 @@ impl State {
             return Ok(cross_ref);
         }
         session.monitors.insert(cross_ref.clone(), key.clone());
-        self.subscribe(&key, Subscriber::Session(session_id.to_owned()));
+        let outbox = session.outbox.clone();
+        self.subscribe(
+            &key,
+            Subscriber::Session {
+                id: Arc::from(session_id),
+                outbox,
+            },
+        );
         Ok(cross_ref)
     }
 
@@ -1199,7 +1229,7 @@ impl State {
             .ok_or_else(CstaError::invalid_monitor_cross_ref_id)?;
         self.unsubscribe(
             &key,
-            |s| matches!(s, Subscriber::Session(id) if id == session_id),
+            |s| matches!(s, Subscriber::Session { id, .. } if &**id == session_id),
         );
         Ok(())
     }
