@@ -153,6 +153,8 @@ def run(args):
         name = local(event.tag)
         if text_of(event, "monitorCrossRefID") != cross_ref:
             raise Failure(f"{name} for another monitor")
+        if name == "BackInServiceEvent":
+            raise Failure("a second BackInServiceEvent for the same monitor")
         seq = int(text_of(event, "sequenceNumber") or 0)
         if seq <= last_seq:
             raise Failure(f"sequence numbers not increasing: {seq} after {last_seq}")

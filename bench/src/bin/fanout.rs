@@ -42,12 +42,12 @@ struct Args {
     /// Seconds of traffic before measuring.
     #[arg(long, default_value_t = 3)]
     warmup: u64,
-        /// Seconds measured.
+    /// Seconds measured.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
     /// Subscribe hub sessions directly (no TCP, no listener): measures the hub's fan-out
     /// alone, latency taken when a session's task receives the event.
-        #[arg(long)]
+    #[arg(long)]
     direct: bool,
     /// Run the clients in a child process (needed above ~9,000 clients, since each client
     /// costs two file descriptors when both ends live in one process).
@@ -157,7 +157,7 @@ async fn count_events(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-        let args = Args::parse();
+    let args = Args::parse();
     let lines: Vec<String> = (0..args.lines).map(|i| (201 + i).to_string()).collect();
     if let Some(address) = args.clients_of {
         return client_process(address, args.clients, &lines).await;
@@ -208,10 +208,10 @@ async fn main() -> anyhow::Result<()> {
         ))
     };
 
-        if args.direct {
+    if args.direct {
         return direct(&args, &hub, &simulator, &lines).await;
     }
-        if args.child_clients {
+    if args.child_clients {
         return with_child_clients(&args, &hub, &simulator, &cti, address, lines.len()).await;
     }
     let started = Instant::now();
@@ -229,7 +229,12 @@ async fn main() -> anyhow::Result<()> {
     let mut readers = Vec::with_capacity(args.clients);
     for setup in setups {
         let (stream, decoder, buf) = setup.await?.context("client set-up")?;
-        readers.push(tokio::spawn(count_events(stream, decoder, buf, counter.clone())));
+        readers.push(tokio::spawn(count_events(
+            stream,
+            decoder,
+            buf,
+            counter.clone(),
+        )));
     }
     let setup_time = started.elapsed();
     println!(
@@ -268,7 +273,10 @@ async fn main() -> anyhow::Result<()> {
     );
     let stats = hub.stats().await;
     if stats.detached_sessions > 0 {
-        println!("warning: {} clients were cut off (too slow)", stats.detached_sessions);
+        println!(
+            "warning: {} clients were cut off (too slow)",
+            stats.detached_sessions
+        );
     }
     simulator.stop();
     shutdown.cancel();
@@ -424,7 +432,10 @@ async fn with_child_clients(
     );
     let stats = hub.stats().await;
     if stats.detached_sessions > 0 {
-        println!("warning: {} clients were cut off (too slow)", stats.detached_sessions);
+        println!(
+            "warning: {} clients were cut off (too slow)",
+            stats.detached_sessions
+        );
     }
     simulator.stop();
     let _ = child.kill().await;

@@ -549,6 +549,8 @@ enum Subscriber {
     Session {
         id: Arc<str>,
         outbox: Option<mpsc::Sender<Delivery>>,
+        /// Whether this subscriber was told the line is in service since its monitor came up.
+        told_in_service: bool,
     },
     Internal(u64, mpsc::Sender<LineNotice>),
 }
@@ -661,7 +663,7 @@ impl State {
                     .get_mut(&session_id)
                     .filter(|s| s.generation == generation)
                 {
-                                        session.outbox = None;
+                    session.outbox = None;
                     session.detached_at.get_or_insert_with(Instant::now);
                     tracing::debug!(session = %session_id, "session detached; kept for resuming");
                     self.sync_outbox(&session_id);
@@ -693,13 +695,23 @@ impl State {
                     .get(&session_id)
                     .and_then(|s| s.monitors.get(&cross_ref))
                     .cloned();
-                if let Some(line) = line {
-                    if self
-                        .lines
-                        .get(&line)
-                        .is_some_and(|l| l.monitor == MonitorState::Active)
-                    {
-                        self.back_in_service_for(&line, &session_id);
+                if let Some(key) = line {
+                    let untold = self.lines.get_mut(&key).and_then(|line| {
+                        let active = line.monitor == MonitorState::Active;
+                        line.subscribers.iter_mut().find_map(|s| match s {
+                            Subscriber::Session {
+                                id,
+                                told_in_service,
+                                ..
+                            } if &**id == session_id.as_str() && active && !*told_in_service => {
+                                *told_in_service = true;
+                                Some(())
+                            }
+                            _ => None,
+                        })
+                    });
+                    if untold.is_some() {
+                        self.back_in_service_for(&key, &session_id);
                     }
                 }
             }
@@ -898,6 +910,16 @@ impl State {
             }
             .into()
         };
+        if let Some(line) = self.lines.get_mut(key) {
+            for subscriber in &mut line.subscribers {
+                if let Subscriber::Session {
+                    told_in_service, ..
+                } = subscriber
+                {
+                    *told_in_service = in_service;
+                }
+            }
+        }
         self.deliver(key.clone(), event, Instant::now());
     }
 
@@ -938,7 +960,7 @@ impl State {
         let mut cut_off = Vec::new();
         for subscriber in &line.subscribers {
             match subscriber {
-                                Subscriber::Session { id, outbox } => {
+                Subscriber::Session { id, outbox, .. } => {
                     let Some(outbox) = outbox else {
                         continue;
                     };
@@ -947,7 +969,7 @@ impl State {
                         at,
                     };
                     if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(delivery) {
-                                                cut_off.push(id.to_string());
+                        cut_off.push(id.to_string());
                     }
                 }
                 Subscriber::Internal(id, tx) => {
@@ -961,7 +983,7 @@ impl State {
                 }
             }
         }
-                for id in cut_off {
+        for id in cut_off {
             if let Some(session) = self.sessions.get_mut(&id) {
                 tracing::warn!(session = %id, account = %session.account, "client does not read its events; cut off");
                 session.outbox = None;
@@ -982,7 +1004,7 @@ impl State {
         for key in session.monitors.values() {
             if let Some(line) = self.lines.get_mut(key) {
                 for subscriber in &mut line.subscribers {
-                    if let Subscriber::Session { id, outbox } = subscriber {
+                    if let Subscriber::Session { id, outbox, .. } = subscriber {
                         if &**id == session_id {
                             outbox.clone_from(&session.outbox);
                         }
@@ -1015,7 +1037,7 @@ impl State {
         }
         let (cutoff_tx, cutoff_rx) = watch::channel(None);
         session.cutoff = cutoff_tx;
-                session.outbox = Some(tx);
+        session.outbox = Some(tx);
         session.detached_at = None;
         let generation = session.generation;
         self.sync_outbox(session_id);
@@ -1213,6 +1235,7 @@ impl State {
             Subscriber::Session {
                 id: Arc::from(session_id),
                 outbox,
+                told_in_service: false,
             },
         );
         Ok(cross_ref)

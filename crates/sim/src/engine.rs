@@ -66,7 +66,7 @@ pub(crate) struct Engine {
     pub(crate) in_service: bool,
     rate: f64,
     arrival_generation: u64,
-        pub(crate) trunk: String,
+    pub(crate) trunk: String,
     /// Factor applied to every simulated duration.
     time_scale: f64,
     /// What to tell the hub, in order; drained by the task.
@@ -107,7 +107,7 @@ impl Engine {
             in_service: false,
             rate: 0.0,
             arrival_generation: 0,
-                        trunk: format!("sip:trunk@{}", settings.host()),
+            trunk: format!("sip:trunk@{}", settings.host()),
             time_scale: if settings.time_scale.is_finite() && settings.time_scale > 0.0 {
                 settings.time_scale
             } else {
@@ -169,7 +169,7 @@ impl Engine {
     }
 
     /// A uniformly random delay between `low` and `high` seconds.
-        fn between(&mut self, low: f64, high: f64) -> u64 {
+    fn between(&mut self, low: f64, high: f64) -> u64 {
         let scale = self.time_scale;
         secs(self.rng().random_range(low..high) * scale)
     }

@@ -20,7 +20,7 @@ pub struct SimSettings {
     pub calls_per_minute: f64,
     /// Seed of every random choice: the same seed and settings give the same calls.
     pub seed: u64,
-        /// Host part of the simulated device identifiers (`sip:201@simulator.invalid`).
+    /// Host part of the simulated device identifiers (`sip:201@simulator.invalid`).
     pub host: String,
     /// Multiplies every simulated duration (ringing, talking, delays): `1.0` is real time,
     /// `0.01` a world a hundred times faster (the benchmark uses it to make many calls on
@@ -35,7 +35,7 @@ impl Default for SimSettings {
         SimSettings {
             lines: (201..=210).map(|n| n.to_string()).collect(),
             calls_per_minute: 6.0,
-                        seed: 1,
+            seed: 1,
             host: DEFAULT_HOST.to_owned(),
             time_scale: 1.0,
         }

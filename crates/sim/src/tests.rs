@@ -217,11 +217,16 @@ fn a_smaller_time_scale_makes_the_same_lines_carry_more_calls() {
         let mut engine = monitored(&s);
         let mut models = HashMap::new();
         let log = run(&mut engine, 0, secs(60.0), secs(0.1), &mut models);
-        log.iter().filter(|l| l.contains("CallClearedEvent")).count()
+        log.iter()
+            .filter(|l| l.contains("CallClearedEvent"))
+            .count()
     };
     let real_time = count_cleared(1.0);
     let fast = count_cleared(0.01);
     // Real time: calls last 5–90 s, so 10 lines are mostly busy and most arrivals find no
     // idle caller; a hundred times faster, nearly all 600 offered calls happen.
-    assert!(real_time < 200 && fast > 500, "fast {fast} vs real time {real_time}");
+    assert!(
+        real_time < 200 && fast > 500,
+        "fast {fast} vs real time {real_time}"
+    );
 }

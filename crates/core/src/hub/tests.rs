@@ -534,3 +534,21 @@ fn the_sequence_number_goes_inside_the_root_element() {
 fn roxmltree_check(xml: &str) {
     assert!(csta_proto::parse_xml(xml.as_bytes()).is_ok(), "{xml}");
 }
+
+#[tokio::test]
+async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_comes_up_at_once() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let mut session = hub.open_session("alice").await.unwrap();
+    let cross_ref = hub.monitor_start(&session.session_id, "201").await.unwrap();
+    hub.link_events()
+        .send(LinkEvent::MonitorActive {
+            line: LineKey::from_device_id("201").unwrap(),
+        })
+        .await;
+    // The listener announces after sending the MonitorStartResponse; the monitor was faster.
+    hub.announce_in_service(&session.session_id, &cross_ref)
+        .await;
+    hub.stats().await;
+    assert_eq!(next(&mut session).await.0, "BackInServiceEvent");
+    assert_quiet(&mut session);
+}

@@ -241,8 +241,10 @@ impl CtiClient {
     }
 
     /// MonitorStart of `device`: the response's cross reference, after checking that the
-    /// line's BackInServiceEvent (with it) follows.
-    pub fn monitor(&mut self, device: &str) -> String {
+    /// line's BackInServiceEvent (with it) comes too. Returns whether BackInService arrived
+    /// before the response (it should not; see `call_control_sipp.rs`, test
+    /// `the_monitor_start_response_reaches_the_client_before_the_lines_events`).
+    pub fn monitor_ordered(&mut self, device: &str) -> (String, bool) {
         let response = self.request(&csta(
             "MonitorStart",
             &format!("<monitorObject><deviceObject>{device}</deviceObject></monitorObject>"),
@@ -252,10 +254,11 @@ impl CtiClient {
         };
         let cross_ref = started.monitor_cross_ref_id;
         let back = self.expect_event("BackInServiceEvent", &cross_ref);
-        assert!(
-            !back.before_response,
-            "BackInService came before the MonitorStartResponse"
-        );
-        cross_ref
+        (cross_ref, back.before_response)
+    }
+
+    /// MonitorStart of `device` (see [`CtiClient::monitor_ordered`]): the cross reference.
+    pub fn monitor(&mut self, device: &str) -> String {
+        self.monitor_ordered(device).0
     }
 }
