@@ -7,7 +7,9 @@ pub mod device;
 mod event_log;
 pub mod hub;
 pub mod mac;
+pub mod numbers;
 pub mod phone;
+pub mod rights;
 pub mod services;
 
 pub use device::LineKey;

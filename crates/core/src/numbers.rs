@@ -1,0 +1,1 @@
+//! Telephone numbers (NUM1–NUM3): being written.

@@ -1,0 +1,1 @@
+//! Rights (PERM1–PERM5): being written.
