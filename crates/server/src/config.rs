@@ -216,7 +216,8 @@ impl Default for LogConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
-    /// `sqlite://PATH`; `""` means `sqlite://<data dir>/callboard.db`.
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DATABASE`; `""` means
+    /// `sqlite://<data dir>/callboard.db`.
     pub url: String,
 }
 
@@ -602,9 +603,12 @@ impl Config {
         let url = &self.store.url;
         check(
             "store.url",
-            url.is_empty() || url.starts_with("sqlite://"),
+            url.is_empty()
+                || url.starts_with("sqlite://")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"),
             &format!(
-                "`{url}` is not supported (use sqlite://PATH, or \"\" for the data directory)"
+                "`{url}` is not supported (use sqlite://PATH, postgres://USER:PASSWORD@HOST:PORT/DATABASE, or \"\" for the data directory)"
             ),
         );
         issues
@@ -703,9 +707,13 @@ fn flatten(dict: Dict) -> Vec<(String, Value)> {
     out
 }
 
-/// `CALLBOARD_SIP__TCP_LISTEN` → `sip.tcp_listen`; `None` for other variables and for the
-/// ones the command line reads itself (`CALLBOARD_CONFIG`, `CALLBOARD_DATA_DIR`).
+/// `CALLBOARD_SIP__TCP_LISTEN` → `sip.tcp_listen`; `None` for other variables, for the ones
+/// the command line reads itself (`CALLBOARD_CONFIG`, `CALLBOARD_DATA_DIR`) and for
+/// `CALLBOARD_TEST_*`, which the test suite reserves for itself.
 fn env_key(name: &str) -> Option<String> {
+    if name.starts_with("CALLBOARD_TEST_") {
+        return None;
+    }
     let rest = name.strip_prefix(ENV_PREFIX)?.to_ascii_lowercase();
     if rest.is_empty() || rest == "config" || rest == "data_dir" {
         return None;

@@ -31,9 +31,18 @@ fn logs_go_to_the_log_directory_and_the_mac_filter_keeps_only_the_chosen_phone()
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert!(text.contains("callboard starting"), "general messages pass:\n{text}");
-    assert!(text.contains("mac=000413000111"), "the chosen phone is logged:\n{text}");
+    assert!(
+        text.contains("callboard starting"),
+        "general messages pass:\n{text}"
+    );
+    assert!(
+        text.contains("mac=000413000111"),
+        "the chosen phone is logged:\n{text}"
+    );
     assert!(text.contains("phone registered"), "{text}");
-    assert!(!text.contains("mac=000413000222"), "the other phone is filtered out:\n{text}");
+    assert!(
+        !text.contains("mac=000413000222"),
+        "the other phone is filtered out:\n{text}"
+    );
     assert!(server.log().is_empty() || !server.log().contains("phone registered"));
 }

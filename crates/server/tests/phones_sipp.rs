@@ -255,3 +255,25 @@ fn a_phone_registers_over_tls() {
         "self-signed certificate generated"
     );
 }
+
+#[test]
+fn the_inventory_lives_in_postgresql_when_configured() {
+    let Some(url) =
+        common::fresh_postgres_database("the_inventory_lives_in_postgresql_when_configured")
+    else {
+        return;
+    };
+    let mut server = Server::start(&[("CALLBOARD_STORE__URL", url.as_str())]);
+    let mut phone = Phone::start(server.sip_tcp, &PhoneSpec::snom("000413000090"));
+    server.wait_for_phone("000413000090", "online", online_with_identities);
+    assert!(phone.wait(), "{}", phone.logs());
+    server.restart();
+    let kept = server.wait_for_phone("000413000090", "kept in PostgreSQL", |p| {
+        status(p) == "offline"
+    });
+    assert_eq!(identities(&kept), IDENTITIES);
+    assert!(
+        !server.data_dir().join("callboard.db").exists(),
+        "no SQLite file when PostgreSQL is used"
+    );
+}

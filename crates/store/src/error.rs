@@ -4,7 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The `[store] url` names a backend this build does not know.
-    #[error("unsupported store url `{0}` (expected sqlite://PATH)")]
+    #[error(
+        "unsupported store url `{0}` (expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+    )]
     UnsupportedUrl(String),
     /// The database directory could not be created.
     #[error("cannot create the database directory {path}: {source}")]

@@ -5,6 +5,8 @@
 mod error;
 mod migrations;
 mod phones;
+mod postgres;
+mod repository;
 mod sqlite;
 mod writer;
 
@@ -14,6 +16,7 @@ use callboard_core::{AdminState, Mac, PhoneRecord};
 
 pub use error::StoreError;
 pub use phones::{PhoneUpdate, RegistrationUpdate};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use writer::{PhoneWriter, PhoneWriterTask};
 
@@ -22,6 +25,18 @@ pub use writer::{PhoneWriter, PhoneWriterTask};
 pub enum Store {
     /// An embedded SQLite database file (`sqlite://path`).
     Sqlite(SqliteStore),
+    /// A PostgreSQL database (`postgres://…`), shared by several nodes.
+    Postgres(PostgresStore),
+}
+
+/// Calls the same method on whichever backend the store is.
+macro_rules! dispatch {
+    ($store:expr, $method:ident ( $($arg:expr),* )) => {
+        match $store {
+            Store::Sqlite(s) => s.$method($($arg),*).await,
+            Store::Postgres(s) => s.$method($($arg),*).await,
+        }
+    };
 }
 
 impl Store {
@@ -36,32 +51,24 @@ impl Store {
             return Ok(Store::Sqlite(SqliteStore::open(Path::new(path)).await?));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::UnsupportedUrl(format!(
-                "{url}: PostgreSQL is not supported yet (it arrives with the directory work); use sqlite://"
-            )));
+            return Ok(Store::Postgres(PostgresStore::open(url).await?));
         }
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
 
     /// One phone of the inventory.
     pub async fn phone(&self, mac: Mac) -> Result<Option<PhoneRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.phone(mac).await,
-        }
+        dispatch!(self, phone(mac))
     }
 
     /// The whole phone inventory, ordered by MAC.
     pub async fn phones(&self) -> Result<Vec<PhoneRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.phones().await,
-        }
+        dispatch!(self, phones())
     }
 
     /// Applies runtime updates of the phones link in one transaction.
     pub async fn apply_phone_updates(&self, updates: &[PhoneUpdate]) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.apply_phone_updates(updates).await,
-        }
+        dispatch!(self, apply_phone_updates(updates))
     }
 
     /// Sets the administrator's decision for a phone, creating its record when it is unknown
@@ -72,9 +79,7 @@ impl Store {
         state: AdminState,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.set_admin_state(mac, state, now_ms).await,
-        }
+        dispatch!(self, set_admin_state(mac, state, now_ms))
     }
 
     /// Admin decisions made after revision `since_revision` (exclusive), oldest first, each with
@@ -84,22 +89,16 @@ impl Store {
         &self,
         since_revision: i64,
     ) -> Result<Vec<(Mac, AdminState, i64)>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.admin_changes_since(since_revision).await,
-        }
+        dispatch!(self, admin_changes_since(since_revision))
     }
 
     /// Marks every phone offline; run at start-up and shutdown, when no phone can be connected.
     pub async fn mark_all_phones_offline(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => s.mark_all_phones_offline().await,
-        }
+        dispatch!(self, mark_all_phones_offline())
     }
 
     /// Closes the connection pool, waiting for running queries.
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(s) => s.close().await,
-        }
+        dispatch!(self, close())
     }
 }

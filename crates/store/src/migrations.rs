@@ -32,3 +32,25 @@ pub(crate) const SQLITE: &[Migration] = &[Migration {
           );
           CREATE INDEX phones_admin_revision ON phones (admin_revision)",
 }];
+
+/// The PostgreSQL migrations, oldest first (same versions and meaning as [`SQLITE`]).
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "phone inventory",
+    sql: "CREATE TABLE phones (
+            mac TEXT PRIMARY KEY NOT NULL,
+            vendor TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            firmware TEXT,
+            user_agent TEXT NOT NULL DEFAULT '',
+            last_address TEXT,
+            transport TEXT,
+            identities TEXT NOT NULL DEFAULT '[]',
+            first_seen_ms BIGINT NOT NULL,
+            last_registration_ms BIGINT,
+            admin_state TEXT NOT NULL,
+            admin_revision BIGINT NOT NULL DEFAULT 0,
+            online BOOLEAN NOT NULL DEFAULT FALSE
+          );
+          CREATE INDEX phones_admin_revision ON phones (admin_revision)",
+}];

@@ -1,5 +1,11 @@
-//! The phone inventory in the store: registrations, identities, online state, admin decisions
-//! made by another process, and persistence across a reopen (a restart).
+//! The store conformance suite: every test runs against SQLite and against PostgreSQL (a
+//! throw-away database per test on the server named by `CALLBOARD_TEST_POSTGRES_URL`, which
+//! `scripts/test.sh` starts). The phone inventory: registrations, identities, online state,
+//! admin decisions made by another process, persistence across a reopen (a restart).
+
+mod common;
+
+use common::TestDb;
 
 use callboard_core::{AdminState, Mac, PhoneModel, PhoneStatus, Transport};
 use callboard_store::{PhoneUpdate, PhoneWriter, RegistrationUpdate, Store};
@@ -21,14 +27,8 @@ fn registration(mac_text: &str, at_ms: i64, admin_if_new: AdminState) -> PhoneUp
     })
 }
 
-async fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&Store::default_url(dir.path())).await.unwrap()
-}
-
-#[tokio::test]
-async fn registration_identities_and_online_state_survive_a_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
+async fn registration_identities_and_online_state_survive_a_reopen(db: TestDb) {
+    let store = db.open().await;
     store
         .apply_phone_updates(&[
             registration("00:04:13:a1:b2:c3", 1_000, AdminState::Enabled),
@@ -53,7 +53,7 @@ async fn registration_identities_and_online_state_survive_a_reopen() {
     assert_eq!(phone.last_registration_ms, Some(1_000));
     store.close().await;
 
-    let reopened = open(&dir).await;
+    let reopened = db.open().await;
     let phones = reopened.phones().await.unwrap();
     assert_eq!(phones.len(), 1);
     assert_eq!(
@@ -75,10 +75,8 @@ async fn registration_identities_and_online_state_survive_a_reopen() {
     );
 }
 
-#[tokio::test]
-async fn a_later_registration_keeps_first_seen_and_the_admin_decision() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
+async fn a_later_registration_keeps_first_seen_and_the_admin_decision(db: TestDb) {
+    let store = db.open().await;
     store
         .apply_phone_updates(&[registration("000413000001", 1_000, AdminState::Pending)])
         .await
@@ -101,11 +99,9 @@ async fn a_later_registration_keeps_first_seen_and_the_admin_decision() {
     assert_eq!(phone.last_registration_ms, Some(2_000));
 }
 
-#[tokio::test]
-async fn admin_changes_from_another_process_are_seen_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = open(&dir).await;
-    let cli = open(&dir).await; // a second pool on the same file, like `callboard phones enable`
+async fn admin_changes_from_another_process_are_seen_in_order(db: TestDb) {
+    let server = db.open().await;
+    let cli = db.open().await; // a second pool on the same database, like `callboard phones enable`
     server
         .apply_phone_updates(&[registration("000413000001", 1_000, AdminState::Pending)])
         .await
@@ -143,10 +139,8 @@ async fn admin_changes_from_another_process_are_seen_in_order() {
     assert_eq!(precommissioned.status(), PhoneStatus::Disabled);
 }
 
-#[tokio::test]
-async fn the_writer_batches_and_flush_waits_for_the_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
+async fn the_writer_batches_and_flush_waits_for_the_write(db: TestDb) {
+    let store = db.open().await;
     let (writer, task) = PhoneWriter::new(store.clone(), 64);
     let handle = tokio::spawn(task.run());
     for i in 0..1_000u32 {
@@ -164,8 +158,28 @@ async fn the_writer_batches_and_flush_waits_for_the_write() {
     handle.await.unwrap();
 }
 
+conformance!(
+    registration_identities_and_online_state_survive_a_reopen,
+    a_later_registration_keeps_first_seen_and_the_admin_decision,
+    admin_changes_from_another_process_are_seen_in_order,
+    the_writer_batches_and_flush_waits_for_the_write,
+);
+
 #[tokio::test]
 async fn unknown_store_urls_are_refused_with_a_clear_error() {
     let error = Store::open("mysql://localhost/x").await.unwrap_err();
     assert!(error.to_string().contains("mysql://localhost/x"), "{error}");
+}
+
+#[tokio::test]
+async fn a_postgres_server_that_refuses_us_is_a_clear_error() {
+    let Some(url) = common::postgres_url() else {
+        return common::skip("a_postgres_server_that_refuses_us_is_a_clear_error");
+    };
+    let wrong = url.replacen("callboard:callboard@", "callboard:wrong-password@", 1);
+    let error = Store::open(&wrong).await.unwrap_err();
+    assert!(error.to_string().contains("password"), "{error}");
+    let down = "postgres://callboard:callboard@127.0.0.1:9/callboard";
+    let error = Store::open(down).await.unwrap_err();
+    assert!(error.to_string().starts_with("database error"), "{error}");
 }

@@ -52,6 +52,10 @@ fn file_values_override_defaults_and_environment_overrides_the_file() {
                 "AABBCCDDEEFF, 00:11:22:33:44:55",
             ),
             ("CALLBOARD_DATA_DIR", "/tmp/ignored-here"),
+            (
+                "CALLBOARD_TEST_POSTGRES_URL",
+                "postgres://reserved-for-tests",
+            ),
             ("PATH", "/usr/bin"),
         ]),
     )

@@ -423,3 +423,33 @@ impl Drop for Phone {
         self.kill();
     }
 }
+
+/// A fresh PostgreSQL database on `CALLBOARD_TEST_POSTGRES_URL` (started by scripts/test.sh);
+/// None (after saying so) when no server is configured and it is not required.
+pub fn fresh_postgres_database(test: &str) -> Option<String> {
+    let Some(admin_url) = std::env::var("CALLBOARD_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        if std::env::var("CALLBOARD_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+            panic!("{test}: CALLBOARD_TEST_POSTGRES_URL is not set but PostgreSQL is required");
+        }
+        eprintln!("SKIPPED {test}: set CALLBOARD_TEST_POSTGRES_URL (scripts/test.sh does)");
+        return None;
+    };
+    let name = format!("e2e_{}_{}", std::process::id(), free_port());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    });
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    Some(format!("{base}/{name}"))
+}

@@ -87,9 +87,10 @@ pub fn party(tag: &str, device: &str) -> String {
 pub struct Script {
     vendor: Vendor,
     xml: String,
-    /// CSeq of the next INFO the phone sends.
-    cseq: u32,
     steps: u32,
+    loops: u32,
+    /// Assignments of the loop counters, made when the INVITE arrives.
+    loop_inits: String,
 }
 
 /// The phone's answer to a request.
@@ -106,8 +107,9 @@ impl Script {
         let mut script = Script {
             vendor,
             xml: String::new(),
-            cseq: 1,
             steps: 0,
+            loops: 0,
+            loop_inits: String::new(),
         };
         script.startup();
         script
@@ -148,7 +150,7 @@ impl Script {
       <ereg regexp="RequestSystemStatus[ /]" search_in="body" check_it="true" assign_to="invite_body"/>
       <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>
       <ereg regexp="sip:[^>]*" search_in="hdr" header="Contact:" check_it="true" assign_to="remote_contact"/>
-      <log message="phone: got CSTA INVITE [$invite_ct] [$invite_body] from [$remote_from]"/>
+      <log message="phone: got CSTA INVITE [$invite_ct] [$invite_body] from [$remote_from]"/><!--LOOP_INITS-->
     </action>
   </recv>
 "#,
@@ -294,10 +296,9 @@ Content-Length: [len]
         );
     }
 
-    /// An INFO of the phone in the dialog, and the server's 200 to it.
+    /// An INFO of the phone in the dialog (CSeq from SIPp's own counter, so that loops keep
+    /// it increasing), and the server's 200 to it.
     fn send_info(&mut self, body: &str, what: &str) {
-        let cseq = self.cseq;
-        self.cseq += 1;
         let _ = write!(
             self.xml,
             r#"
@@ -310,7 +311,7 @@ Max-Forwards: 70
 From: <sip:[service]@test.local>;tag=[pid]csta[call_number]
 To: [$remote_from]
 [last_Call-ID:]
-CSeq: {cseq} INFO
+CSeq: [cseq] INFO
 Contact: <sip:[service]@[local_ip]:[local_port];transport=[transport]>
 Content-Type: application/csta+xml
 Content-Disposition: signal;handling=required
@@ -322,7 +323,7 @@ Content-Length: [len]
 
   <recv response="200">
     <action>
-      <log message="phone: sent {what} (CSeq {cseq}), got 200"/>
+      <log message="phone: sent {what}, got 200"/>
     </action>
   </recv>
 "#
@@ -399,6 +400,48 @@ Content-Length: [len]
         self
     }
 
+    /// Plays the steps `body` adds `times` times in a row (a SIPp loop: the scenario stays
+    /// small, see `to_xml`). The body must begin with a request the phone expects (its
+    /// action counts the rounds) and the jump back rides on its last message: SIPp takes a
+    /// message that arrives while it stands on a `<nop>` after a `<send>` as unexpected, so
+    /// the loop has no `<nop>` of its own.
+    pub fn repeat(mut self, times: u32, body: impl FnOnce(Script) -> Script) -> Script {
+        self.loops += 1;
+        let n = self.loops;
+        let _ = write!(self.xml, "\n  <label id=\"loop{n}\"/>\n");
+        let start = self.xml.len();
+        let mut script = body(self);
+        let count = format!(
+            r#"
+      <add assign_to="loop{n}_done" value="1"/>
+      <test assign_to="loop{n}_again" variable="loop{n}_done" compare="less_than" value="{times}"/>
+      <log message="phone: loop {n} round [$loop{n}_done]"/>"#
+        );
+        let first = start
+            + script.xml[start..]
+                .find("\n  <recv request=")
+                .expect("a repeated body begins with an expected request");
+        let action = first
+            + script.xml[first..]
+                .find("<action>")
+                .expect("the request's checks")
+            + "<action>".len();
+        script.xml.insert_str(action, &count);
+        let last = start
+            + ["\n  <send", "\n  <recv "]
+                .iter()
+                .filter_map(|tag| script.xml[start..].rfind(tag).map(|at| at + tag.len()))
+                .max()
+                .expect("a repeated body has messages");
+        script
+            .xml
+            .insert_str(last, &format!(" next=\"loop{n}\" test=\"loop{n}_again\""));
+        script.loop_inits.push_str(&format!(
+            "\n      <assign assign_to=\"loop{n}_done\" value=\"0\"/>"
+        ));
+        script
+    }
+
     /// The phone waits in its dialog for an INFO that never comes: the test kills it there.
     pub fn until_killed(mut self) -> Script {
         self.raw("\n  <!-- the test kills the phone while it waits here -->\n  <recv request=\"INFO\"/>\n");
@@ -444,7 +487,7 @@ Content-Length: 0
 </scenario>
 "#,
             vendor = self.vendor,
-            body = self.xml,
+            body = self.xml.replacen("<!--LOOP_INITS-->", &self.loop_inits, 1),
         );
         // SIPp 3.6.1 reads at most 64 KiB of a scenario ("Unable to load or parse").
         assert!(
@@ -582,6 +625,20 @@ fn sipp_log_entries(text: &str) -> Vec<String> {
 /// cannot take in an attribute, match any character).
 pub fn xml_pattern(snippet: &str) -> String {
     regex_escape(snippet).replace(['<', '>'], ".")
+}
+
+impl Drop for ScriptedPhone {
+    /// A failing test shows what the phone saw (its logs go with its temporary directory).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.phone.kill();
+            eprintln!(
+                "==== the SIPp phone's logs\n{}\n==== its scenario: {}",
+                self.phone.logs(),
+                self.scenario.display()
+            );
+        }
+    }
 }
 
 /// The root element's local name of an XML document.
