@@ -8,6 +8,7 @@ mod event_log;
 pub mod hub;
 pub mod mac;
 pub mod numbers;
+pub mod passwords;
 pub mod phone;
 pub mod rights;
 pub mod services;

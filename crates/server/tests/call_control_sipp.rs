@@ -1142,3 +1142,36 @@ fn the_monitor_start_response_reaches_the_client_before_the_lines_events() {
         early.join("\n")
     );
 }
+#[test]
+fn zz_makecall_order_experiment() {
+    const N: usize = 150;
+    let server = server();
+    let script = Script::snom();
+    let ev = script.events("phone-x");
+    let called = "sip:303@pbx.example";
+    let mut phone = script
+        .expect_monitor_start("phone-x")
+        .repeat(N as u32, |s| {
+            s.expect(
+                "MakeCall",
+                &[],
+                Reply::Body(doc(scenario::ED5, "MakeCallResponse", &connection("callingDevice", "21", LINE))),
+            )
+            .event(ev.service_initiated("21", "makeCall"))
+            .event(ev.originated("21", called))
+            .event(ev.connection_cleared("21"))
+        })
+        .start(&server, "000413100099");
+    let (mut client, cross_ref) = client_monitoring(&server, "201");
+    let mut early = 0;
+    for _ in 0..N {
+        let response = client.request(&csta("MakeCall", "<callingDevice>201</callingDevice><calledDirectoryNumber>303</calledDirectoryNumber>"));
+        assert_eq!(response.name(), "MakeCallResponse");
+        for name in ["ServiceInitiatedEvent", "OriginatedEvent", "ConnectionClearedEvent"] {
+            let e = client.expect_event(name, &cross_ref);
+            if e.before_response { early += 1; }
+        }
+    }
+    phone.finish();
+    eprintln!("EARLY {early} of {N}");
+}

@@ -428,7 +428,7 @@ Content-Length: [len]
             + "<action>".len();
         script.xml.insert_str(action, &count);
         let last = start
-            + ["\n  <send", "\n  <recv "]
+            + ["\n  <send", "\n  <recv"]
                 .iter()
                 .filter_map(|tag| script.xml[start..].rfind(tag).map(|at| at + tag.len()))
                 .max()
