@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod device;
+pub mod directory;
 mod event_log;
 pub mod hub;
 pub mod mac;

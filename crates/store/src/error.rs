@@ -39,6 +39,12 @@ pub enum StoreError {
         /// Highest version this build knows.
         known: i64,
     },
+    /// A name that must be unique is taken.
+    #[error("{0} already exists")]
+    Duplicate(String),
+    /// A value that cannot be stored.
+    #[error("{0}")]
+    Invalid(String),
     /// A stored value could not be read back.
     #[error("corrupt stored value in {column}: {detail}")]
     Corrupt {

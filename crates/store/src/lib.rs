@@ -2,6 +2,7 @@
 //! dispatch per operation (no trait objects); each backend has its own ordered migrations.
 //! SQLite (WAL, in the data directory) is the default; PostgreSQL joins with the directory work.
 
+mod directory;
 mod error;
 mod migrations;
 mod phones;
@@ -12,8 +13,11 @@ mod writer;
 
 use std::path::Path;
 
+use callboard_core::directory::{Computer, Group, User};
+use callboard_core::passwords::Credentials;
 use callboard_core::{AdminState, Mac, PhoneRecord};
 
+pub use directory::{AccountKind, NewUser};
 pub use error::StoreError;
 pub use phones::{PhoneUpdate, RegistrationUpdate};
 pub use postgres::PostgresStore;
@@ -95,6 +99,121 @@ impl Store {
     /// Marks every phone offline; run at start-up and shutdown, when no phone can be connected.
     pub async fn mark_all_phones_offline(&self) -> Result<(), StoreError> {
         dispatch!(self, mark_all_phones_offline())
+    }
+
+    /// One user by login (case-insensitive), with picture.
+    pub async fn user(&self, login: &str) -> Result<Option<User>, StoreError> {
+        dispatch!(self, user(login))
+    }
+
+    /// Every user, ordered by login, without pictures.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        dispatch!(self, users())
+    }
+
+    /// Logins of the users who have `number` (stored form) among their numbers.
+    pub async fn users_with_number(&self, number: &str) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, users_with_number(number))
+    }
+
+    /// Adds users, all or nothing; an existing login fails with `Duplicate`.
+    pub async fn add_users(&self, users: &[NewUser], now_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, write_users(users, false, now_ms))
+    }
+
+    /// Writes users over existing ones (or adds them), keeping existing credentials; all or
+    /// nothing. New users get the given credentials.
+    pub async fn save_users(&self, users: &[NewUser], now_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, write_users(users, true, now_ms))
+    }
+
+    /// Disables or enables a user; false when the login is unknown.
+    pub async fn set_user_disabled(
+        &self,
+        login: &str,
+        disabled: bool,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, set_user_disabled(login, disabled, now_ms))
+    }
+
+    /// Deletes a user and its memberships; false when unknown.
+    pub async fn delete_user(&self, login: &str) -> Result<bool, StoreError> {
+        dispatch!(self, delete_user(login))
+    }
+
+    /// The credentials of an account.
+    pub async fn credentials(
+        &self,
+        kind: AccountKind,
+        name: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        dispatch!(self, credentials(kind, name))
+    }
+
+    /// Replaces the credentials of an account; false when unknown.
+    pub async fn set_credentials(
+        &self,
+        kind: AccountKind,
+        name: &str,
+        credentials: &Credentials,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, set_credentials(kind, name, credentials))
+    }
+
+    /// One computer by name.
+    pub async fn computer(&self, name: &str) -> Result<Option<Computer>, StoreError> {
+        dispatch!(self, computer(name))
+    }
+
+    /// Every computer.
+    pub async fn computers(&self) -> Result<Vec<Computer>, StoreError> {
+        dispatch!(self, computers())
+    }
+
+    /// Adds or replaces a computer (credentials kept).
+    pub async fn save_computer(&self, computer: &Computer, now_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, write_computer(computer, now_ms))
+    }
+
+    /// Deletes a computer; false when unknown.
+    pub async fn delete_computer(&self, name: &str) -> Result<bool, StoreError> {
+        dispatch!(self, delete_computer(name))
+    }
+
+    /// One group with its members.
+    pub async fn group(&self, name: &str) -> Result<Option<Group>, StoreError> {
+        dispatch!(self, group(name))
+    }
+
+    /// Every group with its members.
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        dispatch!(self, groups())
+    }
+
+    /// Adds or replaces a group and its member list.
+    pub async fn save_group(&self, group: &Group, now_ms: i64) -> Result<(), StoreError> {
+        dispatch!(self, write_group(group, now_ms))
+    }
+
+    /// Deletes a group; false when unknown.
+    pub async fn delete_group(&self, name: &str) -> Result<bool, StoreError> {
+        dispatch!(self, delete_group(name))
+    }
+
+    /// Names of the groups a user is a member of.
+    pub async fn groups_of(&self, login: &str) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, groups_of(login))
+    }
+
+    /// A global setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        dispatch!(self, setting(key))
+    }
+
+    /// Sets a global setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        dispatch!(self, set_setting(key, value))
     }
 
     /// Closes the connection pool, waiting for running queries.

@@ -12,10 +12,11 @@ pub(crate) struct Migration {
 }
 
 /// The SQLite migrations, oldest first.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "phone inventory",
-    sql: "CREATE TABLE phones (
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "phone inventory",
+        sql: "CREATE TABLE phones (
             mac TEXT PRIMARY KEY NOT NULL,
             vendor TEXT NOT NULL DEFAULT '',
             model TEXT NOT NULL DEFAULT '',
@@ -31,13 +32,71 @@ pub(crate) const SQLITE: &[Migration] = &[Migration {
             online INTEGER NOT NULL DEFAULT 0
           );
           CREATE INDEX phones_admin_revision ON phones (admin_revision)",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "directory: users, computers, groups, settings",
+        sql: "CREATE TABLE users (
+            login_key TEXT PRIMARY KEY NOT NULL,
+            login TEXT NOT NULL,
+            can_login BOOLEAN NOT NULL,
+            disabled BOOLEAN NOT NULL,
+            profile TEXT NOT NULL,
+            picture BLOB,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            password_hash TEXT,
+            transfer_password BOOLEAN NOT NULL DEFAULT FALSE,
+            failed_logins BIGINT NOT NULL DEFAULT 0,
+            locked_until_ms BIGINT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE user_numbers (
+            login_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (login_key, kind)
+          );
+          CREATE INDEX user_numbers_number ON user_numbers (number);
+          CREATE TABLE computers (
+            name_key TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            password_hash TEXT,
+            transfer_password BOOLEAN NOT NULL DEFAULT FALSE,
+            failed_logins BIGINT NOT NULL DEFAULT 0,
+            locked_until_ms BIGINT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE user_groups (
+            name_key TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE group_members (
+            group_key TEXT NOT NULL,
+            login_key TEXT NOT NULL,
+            PRIMARY KEY (group_key, login_key)
+          );
+          CREATE INDEX group_members_login ON group_members (login_key);
+          CREATE TABLE settings (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+          )",
+    },
+];
 
 /// The PostgreSQL migrations, oldest first (same versions and meaning as [`SQLITE`]).
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "phone inventory",
-    sql: "CREATE TABLE phones (
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "phone inventory",
+        sql: "CREATE TABLE phones (
             mac TEXT PRIMARY KEY NOT NULL,
             vendor TEXT NOT NULL DEFAULT '',
             model TEXT NOT NULL DEFAULT '',
@@ -53,4 +112,61 @@ pub(crate) const POSTGRES: &[Migration] = &[Migration {
             online BOOLEAN NOT NULL DEFAULT FALSE
           );
           CREATE INDEX phones_admin_revision ON phones (admin_revision)",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "directory: users, computers, groups, settings",
+        sql: "CREATE TABLE users (
+            login_key TEXT PRIMARY KEY NOT NULL,
+            login TEXT NOT NULL,
+            can_login BOOLEAN NOT NULL,
+            disabled BOOLEAN NOT NULL,
+            profile TEXT NOT NULL,
+            picture BYTEA,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            password_hash TEXT,
+            transfer_password BOOLEAN NOT NULL DEFAULT FALSE,
+            failed_logins BIGINT NOT NULL DEFAULT 0,
+            locked_until_ms BIGINT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE user_numbers (
+            login_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (login_key, kind)
+          );
+          CREATE INDEX user_numbers_number ON user_numbers (number);
+          CREATE TABLE computers (
+            name_key TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            password_hash TEXT,
+            transfer_password BOOLEAN NOT NULL DEFAULT FALSE,
+            failed_logins BIGINT NOT NULL DEFAULT 0,
+            locked_until_ms BIGINT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE user_groups (
+            name_key TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            source TEXT NOT NULL,
+            external_id TEXT,
+            updated_ms BIGINT NOT NULL
+          );
+          CREATE TABLE group_members (
+            group_key TEXT NOT NULL,
+            login_key TEXT NOT NULL,
+            PRIMARY KEY (group_key, login_key)
+          );
+          CREATE INDEX group_members_login ON group_members (login_key);
+          CREATE TABLE settings (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+          )",
+    },
+];

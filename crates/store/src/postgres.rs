@@ -5,6 +5,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreError;
+use crate::directory::directory_repository;
 use crate::migrations::POSTGRES;
 use crate::repository::repository;
 
@@ -29,3 +30,4 @@ impl PostgresStore {
 }
 
 repository!(PostgresStore, sqlx::Postgres, POSTGRES);
+directory_repository!(PostgresStore);

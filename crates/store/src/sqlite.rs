@@ -9,6 +9,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StoreError;
+use crate::directory::directory_repository;
 use crate::migrations::SQLITE;
 use crate::repository::repository;
 
@@ -45,3 +46,4 @@ impl SqliteStore {
 }
 
 repository!(SqliteStore, sqlx::Sqlite, SQLITE);
+directory_repository!(SqliteStore);
