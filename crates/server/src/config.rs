@@ -35,6 +35,125 @@ pub struct Config {
     pub cti: CtiConfig,
     /// The demo switch (simulated lines).
     pub demo: DemoConfig,
+    /// Where users, groups and computers come from, and login policy.
+    pub directory: DirectoryConfig,
+    /// Location rules for telephone numbers.
+    pub numbers: NumbersConfig,
+}
+
+/// `[directory]`: the user source (DIR5) and the login policy (DIR4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DirectoryConfig {
+    /// `internal` (the store) or `ldap` (synchronised from LDAP / Active Directory).
+    pub source: String,
+    /// Failed logins in a row before an account is locked.
+    pub max_failed_logins: u32,
+    /// How long a locked account stays locked, in seconds.
+    pub lockout_seconds: u32,
+    /// argon2id memory cost of password hashes, in KiB.
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations.
+    pub argon2_iterations: u32,
+    /// `[directory.ldap]`: the LDAP / Active Directory server.
+    pub ldap: LdapConfig,
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        DirectoryConfig {
+            source: "internal".into(),
+            max_failed_logins: 5,
+            lockout_seconds: 900,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            ldap: LdapConfig::default(),
+        }
+    }
+}
+
+/// `[directory.ldap]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LdapConfig {
+    /// `ldap://host:389` or `ldaps://host:636`.
+    pub url: String,
+    /// DN (or AD user principal) to bind with.
+    pub bind_dn: String,
+    /// Its password.
+    pub bind_password: String,
+    /// Where users, groups and computers are searched.
+    pub base_dn: String,
+    /// LDAP filter of the users to take.
+    pub user_filter: String,
+    /// LDAP filter of the groups to take.
+    pub group_filter: String,
+    /// LDAP filter of the computers to take.
+    pub computer_filter: String,
+    /// `schema` (ectisrv3* attributes) or `reserved` (everything in `extensionName`).
+    pub mode: String,
+    /// Seconds between automatic synchronisations; 0: only `callboard directory sync`.
+    pub sync_interval_seconds: u32,
+    /// Write callboard's settings (and the SIP address) back to the directory.
+    pub write_back: bool,
+    /// Verify the server's TLS certificate (ldaps://).
+    pub tls_verify: bool,
+    /// Entries per page of paged searches.
+    pub page_size: u32,
+}
+
+impl Default for LdapConfig {
+    fn default() -> Self {
+        LdapConfig {
+            url: String::new(),
+            bind_dn: String::new(),
+            bind_password: String::new(),
+            base_dn: String::new(),
+            user_filter: "(&(objectClass=user)(ectisrv3CTIEnabled=TRUE))".into(),
+            group_filter: "(&(objectClass=group)(ectisrv3CTIEnabled=TRUE))".into(),
+            computer_filter: "(&(objectClass=computer)(ectisrv3CTIEnabled=TRUE))".into(),
+            mode: "schema".into(),
+            sync_interval_seconds: 3600,
+            write_back: false,
+            tls_verify: true,
+            page_size: 500,
+        }
+    }
+}
+
+/// `[numbers]`: location rules for telephone numbers (NUM1–NUM2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NumbersConfig {
+    /// Country code of this location, without `+` (e.g. `49`).
+    pub country_code: String,
+    /// Area code of this location, without national prefix (e.g. `30`).
+    pub area_code: String,
+    /// Prefix for international calls (e.g. `00`).
+    pub international_prefix: String,
+    /// Prefix for national calls (e.g. `0`).
+    pub national_prefix: String,
+    /// Code to get an outside line from the PBX (e.g. `0`; `""` when none).
+    pub external_access_code: String,
+    /// Numbers up to this many digits are internal extensions.
+    pub extension_length: u32,
+    /// Bind lines to users whose numbers match them (NUM2); per user it can be switched off
+    /// for each business number.
+    pub auto_line_binding: bool,
+}
+
+impl Default for NumbersConfig {
+    fn default() -> Self {
+        NumbersConfig {
+            country_code: "49".into(),
+            area_code: "30".into(),
+            international_prefix: "00".into(),
+            national_prefix: "0".into(),
+            external_access_code: "0".into(),
+            extension_length: 3,
+            auto_line_binding: true,
+        }
+    }
 }
 
 /// `[cti]`: the CSTA XML client listener (CL2).
@@ -599,6 +718,80 @@ impl Config {
             "demo.calls_per_minute",
             self.demo.calls_per_minute.is_finite() && self.demo.calls_per_minute >= 0.0,
             "must be a number >= 0",
+        );
+        check(
+            "directory.source",
+            matches!(self.directory.source.as_str(), "internal" | "ldap"),
+            &format!("`{}` is not `internal` or `ldap`", self.directory.source),
+        );
+        check(
+            "directory.max_failed_logins",
+            self.directory.max_failed_logins >= 1,
+            "must be at least 1",
+        );
+        check(
+            "directory.argon2_memory_kib",
+            (8..=4 * 1024 * 1024).contains(&self.directory.argon2_memory_kib),
+            "must be between 8 and 4194304",
+        );
+        check(
+            "directory.argon2_iterations",
+            self.directory.argon2_iterations >= 1,
+            "must be at least 1",
+        );
+        let ldap = &self.directory.ldap;
+        if self.directory.source == "ldap" {
+            check(
+                "directory.ldap.url",
+                ldap.url.starts_with("ldap://") || ldap.url.starts_with("ldaps://"),
+                &format!("`{}` is not an ldap:// or ldaps:// URL", ldap.url),
+            );
+            check(
+                "directory.ldap.base_dn",
+                !ldap.base_dn.trim().is_empty(),
+                "is required for the ldap source",
+            );
+        }
+        check(
+            "directory.ldap.mode",
+            matches!(ldap.mode.as_str(), "schema" | "reserved"),
+            &format!("`{}` is not `schema` or `reserved`", ldap.mode),
+        );
+        check(
+            "directory.ldap.page_size",
+            (1..=10_000).contains(&ldap.page_size),
+            "must be between 1 and 10000",
+        );
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        for (key, value, may_be_empty) in [
+            ("numbers.country_code", &self.numbers.country_code, false),
+            ("numbers.area_code", &self.numbers.area_code, true),
+            (
+                "numbers.international_prefix",
+                &self.numbers.international_prefix,
+                false,
+            ),
+            (
+                "numbers.national_prefix",
+                &self.numbers.national_prefix,
+                true,
+            ),
+            (
+                "numbers.external_access_code",
+                &self.numbers.external_access_code,
+                true,
+            ),
+        ] {
+            check(
+                key,
+                digits(value) && (may_be_empty || !value.is_empty()),
+                &format!("`{value}` must be digits only"),
+            );
+        }
+        check(
+            "numbers.extension_length",
+            (1..=15).contains(&self.numbers.extension_length),
+            "must be between 1 and 15",
         );
         let url = &self.store.url;
         check(
