@@ -15,9 +15,13 @@ const TWO_DIGIT_COUNTRY_CODES: &[&str] = &[
     "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
 ];
 
+/// The spare ranges of three-digit codes that E.164 has never assigned: a number starting with
+/// them is a mistake (often a national number written after the international prefix).
+const SPARE_RANGES: &[&str] = &["28", "83", "89"];
+
 /// Length of the country code at the start of `digits` (the digits of an international number
-/// without its `+`), or `None` when no country code fits (empty, a leading `0`, a non-digit, or
-/// fewer digits than the code needs).
+/// without its `+`), or `None` when no country code fits (empty, a leading `0`, a spare range,
+/// a non-digit, or fewer digits than the code needs).
 pub(super) fn country_code_len(digits: &str) -> Option<usize> {
     let bytes = digits.as_bytes();
     let first = *bytes.first()?;
@@ -25,6 +29,9 @@ pub(super) fn country_code_len(digits: &str) -> Option<usize> {
         b'1' | b'7' => 1,
         b'2'..=b'9' => {
             let two = digits.get(..2)?;
+            if SPARE_RANGES.contains(&two) {
+                return None;
+            }
             if TWO_DIGIT_COUNTRY_CODES.contains(&two) {
                 2
             } else {
@@ -78,7 +85,7 @@ pub(super) fn area_code_len(country: &str, national: &str) -> Option<usize> {
         // NANP: three-digit area code, seven-digit subscriber number.
         "1" => Some(3),
         // France: a nine-digit national number whose first digit is the zone.
-        "33" => Some(1),
+        "33" => (national.len() == 9).then_some(1),
         "41" => Some(listed(CH_THREE_DIGIT).unwrap_or(2)),
         "43" => listed(AT_AREAS),
         "44" => listed(UK_AREAS).or_else(|| national.starts_with('7').then_some(4)),
@@ -123,14 +130,17 @@ pub(super) fn is_service_number(country: &str, digits: &str) -> bool {
     let national = match country {
         "49" => matches!(digits, "110" | "115") || prefixed("118", 2..=3),
         "43" => {
-            matches!(digits, "122" | "128" | "133" | "140" | "141" | "144") || prefixed("118", 2..=3)
+            matches!(digits, "122" | "128" | "133" | "140" | "141" | "144")
+                || prefixed("118", 2..=3)
         }
         "41" => matches!(
             digits,
             "117" | "118" | "143" | "144" | "145" | "147" | "1414" | "1415" | "1811" | "1818"
         ),
         "44" => matches!(digits, "999" | "101" | "105" | "111") || prefixed("118", 3..=3),
-        "33" => matches!(digits, "15" | "17" | "18" | "114" | "115" | "119") || prefixed("118", 3..=3),
+        "33" => {
+            matches!(digits, "15" | "17" | "18" | "114" | "115" | "119") || prefixed("118", 3..=3)
+        }
         _ => prefixed("118", 2..=3),
     };
     european || national
