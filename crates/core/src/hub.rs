@@ -236,9 +236,10 @@ enum Command {
         cross_ref: String,
         reply: oneshot::Sender<Result<(), CstaError>>,
     },
-    Announce {
+    PrepareMonitor {
         session_id: String,
-        cross_ref: String,
+        line: LineKey,
+        reply: oneshot::Sender<Result<String, CstaError>>,
     },
     Subscribe {
         line: LineKey,
@@ -397,18 +398,29 @@ impl Hub {
             .await;
     }
 
-    /// Tells a session that just opened monitor `cross_ref` that the line is in service, when
-    /// its monitor is already active (the first subscriber got this when the phone's monitor
-    /// came up). Call it after the MonitorStartResponse is on its way, so the client sees the
-    /// response first.
-    pub async fn announce_in_service(&self, session_id: &str, cross_ref: &str) {
-        let _ = self
-            .commands
-            .send(Command::Announce {
+    /// Checks that a session may monitor `device` and returns the line's monitorCrossRefID,
+    /// without subscribing yet: a listener sends the MonitorStartResponse first and then calls
+    /// [`Hub::monitor_start`], so the client never sees the line's events (BackInService
+    /// included) before it knows their cross reference.
+    pub async fn prepare_monitor(
+        &self,
+        session_id: &str,
+        device: &str,
+    ) -> Result<String, CstaError> {
+        let line = self
+            .line_of(device)
+            .ok_or_else(CstaError::invalid_device_id)?;
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::PrepareMonitor {
                 session_id: session_id.to_owned(),
-                cross_ref: cross_ref.to_owned(),
-            })
-            .await;
+                line,
+                reply,
+            },
+            rx,
+        )
+        .await
+        .unwrap_or_else(|| Err(CstaError::resource_busy()))
     }
 
     /// Ends a session now (StopApplicationSession, expired timer): its monitors are released.
@@ -549,8 +561,6 @@ enum Subscriber {
     Session {
         id: Arc<str>,
         outbox: Option<mpsc::Sender<Delivery>>,
-        /// Whether this subscriber was told the line is in service since its monitor came up.
-        told_in_service: bool,
     },
     Internal(u64, mpsc::Sender<LineNotice>),
 }
@@ -686,34 +696,20 @@ impl State {
                 let result = self.monitor_stop(&session_id, &cross_ref);
                 let _ = reply.send(result);
             }
-            Command::Announce {
+            Command::PrepareMonitor {
                 session_id,
-                cross_ref,
+                line,
+                reply,
             } => {
-                let line = self
-                    .sessions
-                    .get(&session_id)
-                    .and_then(|s| s.monitors.get(&cross_ref))
-                    .cloned();
-                if let Some(key) = line {
-                    let untold = self.lines.get_mut(&key).and_then(|line| {
-                        let active = line.monitor == MonitorState::Active;
-                        line.subscribers.iter_mut().find_map(|s| match s {
-                            Subscriber::Session {
-                                id,
-                                told_in_service,
-                                ..
-                            } if &**id == session_id.as_str() && active && !*told_in_service => {
-                                *told_in_service = true;
-                                Some(())
-                            }
-                            _ => None,
-                        })
-                    });
-                    if untold.is_some() {
-                        self.back_in_service_for(&key, &session_id);
-                    }
-                }
+                let result = match (
+                    self.lines.get(&line),
+                    self.sessions.contains_key(&session_id),
+                ) {
+                    (Some(line), true) => Ok(line.cross_ref.clone()),
+                    (None, _) => Err(CstaError::invalid_device_id()),
+                    (_, false) => Err(CstaError::invalid_cross_ref_id()),
+                };
+                let _ = reply.send(result);
             }
             Command::Subscribe { line, reply } => {
                 let id = self.next_internal;
@@ -910,16 +906,6 @@ impl State {
             }
             .into()
         };
-        if let Some(line) = self.lines.get_mut(key) {
-            for subscriber in &mut line.subscribers {
-                if let Subscriber::Session {
-                    told_in_service, ..
-                } = subscriber
-                {
-                    *told_in_service = in_service;
-                }
-            }
-        }
         self.deliver(key.clone(), event, Instant::now());
     }
 
@@ -1235,9 +1221,16 @@ impl State {
             Subscriber::Session {
                 id: Arc::from(session_id),
                 outbox,
-                told_in_service: false,
             },
         );
+        // Joining a monitor that is already up: the newcomer hears it is in service too.
+        if self
+            .lines
+            .get(&key)
+            .is_some_and(|l| l.monitor == MonitorState::Active)
+        {
+            self.back_in_service_for(&key, session_id);
+        }
         Ok(cross_ref)
     }
 

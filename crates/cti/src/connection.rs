@@ -173,7 +173,8 @@ async fn execute(hub: &Hub, session: &str, message: CstaMessage) -> Result<CstaM
     match message {
         CstaMessage::MonitorStart(start) => match start.monitor_object {
             MonitorObject::Device(device) => {
-                let cross_ref = hub.monitor_start(session, device.as_str()).await?;
+                // Subscribed only after the response is on its way (see `spawn_request`).
+                let cross_ref = hub.prepare_monitor(session, device.as_str()).await?;
                 Ok(MonitorStartResponse {
                     monitor_cross_ref_id: cross_ref,
                     monitor_existing_calls: None,
@@ -510,6 +511,13 @@ impl ClientConnection {
         tokio::spawn(
             async move {
                 let name = message.name().to_owned();
+                let monitored = match &message {
+                    CstaMessage::MonitorStart(start) => match &start.monitor_object {
+                        MonitorObject::Device(device) => Some(device.as_str().to_owned()),
+                        MonitorObject::Call(_) => None,
+                    },
+                    _ => None,
+                };
                 let result = execute(&hub, &session, message).await;
                 if let Err(error) = &result {
                     tracing::debug!(invoke, request = %name, %error, "request failed");
@@ -518,10 +526,14 @@ impl ClientConnection {
                 let sent = out
                     .send(Outbound::Frame(frame_of(invoke, &response, edition)))
                     .await;
-                // A joiner of an active monitor hears BackInService after its response.
-                if let (Ok(()), CstaMessage::MonitorStartResponse(started)) = (sent, &response) {
-                    hub.announce_in_service(&session, &started.monitor_cross_ref_id)
-                        .await;
+                // The response is queued before the subscription, and the writer sends queued
+                // responses before events: no event of the line can overtake it.
+                if let (Ok(()), Some(device), CstaMessage::MonitorStartResponse(_)) =
+                    (sent, monitored, &response)
+                {
+                    if let Err(error) = hub.monitor_start(&session, &device).await {
+                        tracing::warn!(%device, error = ?error, "monitor lost after its response");
+                    }
                 }
                 drop(permit);
             }

@@ -150,9 +150,12 @@ async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
 
     // A third subscriber joining an active monitor is told the line is in service.
     let mut c = hub.open_session("carol").await.unwrap();
-    let ref_c = hub.monitor_start(&c.session_id, "201").await.unwrap();
+    assert_eq!(
+        hub.prepare_monitor(&c.session_id, "201").await.unwrap(),
+        ref_a
+    );
     assert_quiet(&mut c);
-    hub.announce_in_service(&c.session_id, &ref_c).await;
+    hub.monitor_start(&c.session_id, "201").await.unwrap();
     assert_eq!(next(&mut c).await.0, "BackInServiceEvent");
     assert!(link.commands.try_recv().is_err());
 
@@ -539,16 +542,20 @@ fn roxmltree_check(xml: &str) {
 async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_comes_up_at_once() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
     let mut session = hub.open_session("alice").await.unwrap();
-    let cross_ref = hub.monitor_start(&session.session_id, "201").await.unwrap();
+    hub.prepare_monitor(&session.session_id, "201")
+        .await
+        .unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
     hub.link_events()
         .send(LinkEvent::MonitorActive {
             line: LineKey::from_device_id("201").unwrap(),
         })
         .await;
-    // The listener announces after sending the MonitorStartResponse; the monitor was faster.
-    hub.announce_in_service(&session.session_id, &cross_ref)
-        .await;
     hub.stats().await;
     assert_eq!(next(&mut session).await.0, "BackInServiceEvent");
     assert_quiet(&mut session);
+    assert_eq!(
+        hub.prepare_monitor(&session.session_id, "999").await,
+        Err(CstaError::invalid_device_id())
+    );
 }

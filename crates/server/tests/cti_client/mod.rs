@@ -189,6 +189,38 @@ impl CtiClient {
         }
     }
 
+    /// The next response (any invoke ID but the events'), keeping the events before it.
+    pub fn next_response(&mut self) -> Frame {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let Some(mut frame) = self.read_frame_until(deadline) else {
+                panic!("no response within {PATIENCE:?}");
+            };
+            if frame.invoke != csta_proto::EVENT_INVOKE_ID {
+                return frame;
+            }
+            frame.before_response = true;
+            self.events.push_back(frame);
+        }
+    }
+
+    /// Ends the session with StopApplicationSession; the server answers and closes.
+    pub fn stop_session(mut self) {
+        let stop = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><StopApplicationSession xmlns="{SESSION_NS}"><sessionID>{}</sessionID><sessionEndReason><definedEndReason>normal</definedEndReason></sessionEndReason></StopApplicationSession>"#,
+            self.session_id
+        );
+        let response = self.request(&stop);
+        assert!(
+            matches!(
+                response.message(),
+                CstaMessage::StopApplicationSessionPosResponse(_)
+            ),
+            "{}",
+            response.xml
+        );
+    }
+
     /// The next event (kept or new); checks that sequence numbers increase.
     pub fn next_event(&mut self) -> Frame {
         let event = match self.events.pop_front() {

@@ -10,13 +10,21 @@
 //!
 //! Every step is strict: an INFO whose body lacks the expected root element or one of the
 //! expected patterns (POSIX extended regular expressions, checked by SIPp's `ereg`) fails the
-//! phone's call, and so does any message the script does not expect (SIPp's default). The
-//! test sees that as a failed `Phone::wait`, and in the messages log (`received`).
+//! phone's call, and so does any message the script does not expect (SIPp's default, which
+//! aborts the call with a BYE). SIPp's exit status does not show either for an out-of-call
+//! scenario, so [`ScriptedPhone::finish`] also reads SIPp's errors log.
 //!
-//! SIPp gotchas honoured here (see /work/shared/testing/REAL-PEERS.md §1): no `<`, `"` or `/>`
-//! inside attribute values (regexps use `.` where the XML has `<` or `>`), every variable is
-//! referenced at least twice (each is logged), `[last_*]` keywords are not used inside the
-//! action of the `recv` being processed.
+//! SIPp 3.6.1 gotchas honoured here (see also /work/shared/testing/REAL-PEERS.md §1):
+//! - no `<`, `"` or `/>` inside attribute values (regexps use `.` where the XML has `<` or `>`,
+//!   see [`xml_pattern`]); every variable is referenced at least twice (each is logged);
+//!   `[last_*]` keywords are not used inside the action of the `recv` being processed;
+//! - a message that arrives while the call stands on a `<nop>` placed after a `<send>` is
+//!   "unexpected": the generated scenario has no `<nop>` where the server may send next (loop
+//!   counters live in the actions of `recv`s, jumps ride on `next`/`test` of messages);
+//! - a scenario file larger than 64 KiB is not loaded ("Unable to load or parse"), hence
+//!   [`Script::repeat`] for long sequences;
+//! - the phone's own INFOs take `[cseq]`, SIPp's per-call counter, so that loops keep the
+//!   CSeq increasing.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use std::fmt::Write as _;
@@ -99,6 +107,14 @@ pub enum Reply {
     Empty,
     /// `200 OK` with this CSTA document.
     Body(String),
+    /// `200 OK` without a body after this many milliseconds: a request of the server that
+    /// arrives meanwhile fails the phone (SIPp takes it as unexpected), which shows that the
+    /// server sends one request at a time.
+    EmptyAfter(u64),
+    /// A final response other than 200 (code, reason phrase), without a body.
+    Status(u16, &'static str),
+    /// No answer at all (a hung phone).
+    Never,
 }
 
 impl Script {
@@ -271,8 +287,13 @@ Content-Length: [len]
 
     /// The 200 to the request just received.
     fn send_response(&mut self, body: Option<&str>) {
+        self.send_status(200, "OK", body);
+    }
+
+    /// A final response to the request just received.
+    fn send_status(&mut self, code: u16, reason: &str, body: Option<&str>) {
         let (content_type, body) = match body {
-            Some(body) => ("\n      Content-Type: application/csta+xml", body),
+            Some(body) => ("\nContent-Type: application/csta+xml", body),
             None => ("", ""),
         };
         let _ = write!(
@@ -281,7 +302,7 @@ Content-Length: [len]
   <send>
     <![CDATA[
 
-SIP/2.0 200 OK
+SIP/2.0 {code} {reason}
 [last_Via:]
 [last_From:]
 [last_To:]
@@ -364,6 +385,12 @@ Content-Length: [len]
         match reply {
             Reply::Empty => self.send_response(None),
             Reply::Body(body) => self.send_response(Some(&body)),
+            Reply::EmptyAfter(ms) => {
+                let _ = write!(self.xml, "\n  <pause milliseconds=\"{ms}\"/>\n");
+                self.send_response(None);
+            }
+            Reply::Status(code, reason) => self.send_status(code, reason, None),
+            Reply::Never => {}
         }
         self
     }
