@@ -297,7 +297,10 @@ async fn direct(
     let latency = Arc::new(callboard_cti::DeliveryLatency::default());
     let counter = Arc::new(AtomicU64::new(0));
     for i in 0..args.clients {
-        let Some(mut attachment) = hub.open_session(&format!("client{i}")).await else {
+        let Some(mut attachment) = hub
+            .open_session(&format!("client{i}"), callboard_core::Access::Unrestricted)
+            .await
+        else {
             bail!("hub stopped");
         };
         for line in lines {

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::LineKey;
+use crate::rights::Visibility;
 
 /// One delivered event.
 #[derive(Debug, Clone)]
@@ -16,7 +17,19 @@ pub(crate) struct LoggedEvent {
     pub seq: u64,
     pub line: LineKey,
     pub at: Instant,
-    pub frame: Bytes,
+    /// The event as encoded for each visibility level its subscribers had (a level whose
+    /// masking dropped the event has none).
+    pub frames: Vec<(Visibility, Bytes)>,
+}
+
+impl LoggedEvent {
+    /// The frame for subscribers of `visibility`, if they got the event.
+    pub fn frame_for(&self, visibility: Visibility) -> Option<&Bytes> {
+        self.frames
+            .iter()
+            .find(|(level, _)| *level == visibility)
+            .map(|(_, frame)| frame)
+    }
 }
 
 /// Why events after a sequence number cannot be replayed.
@@ -86,7 +99,7 @@ mod tests {
             seq,
             line: LineKey::from_device_id("201").unwrap(),
             at,
-            frame: Bytes::from(seq.to_string()),
+            frames: vec![(Visibility::Full, Bytes::from(seq.to_string()))],
         }
     }
 

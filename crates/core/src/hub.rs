@@ -8,7 +8,7 @@
 //! sequence numbers and session attach/resume never race. Service requests do not pass through
 //! it: they go from the caller straight to the line's link through the shared line directory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ use tokio::time::Instant;
 use crate::LineKey;
 use crate::calls::LineCalls;
 use crate::event_log::{EventLog, LoggedEvent};
+use crate::rights::{EffectiveRights, Visibility, mask_event, mask_response};
 use crate::services::{rewrite_subject_devices, subject_device};
 
 /// Settings of the hub.
@@ -160,6 +161,34 @@ pub struct Delivery {
     pub at: Instant,
 }
 
+/// What a client session may see and do.
+#[derive(Debug, Clone)]
+pub enum Access {
+    /// A technical account of the configuration (`[[cti.accounts]]`): every line, every
+    /// service, every number.
+    Unrestricted,
+    /// A directory account: its effective rights (PERM1–PERM5).
+    Rights(Arc<EffectiveRights>),
+}
+
+impl Access {
+    /// How much of a line's events the session gets.
+    pub fn visibility(&self, line: &LineKey) -> Visibility {
+        match self {
+            Access::Unrestricted => Visibility::Full,
+            Access::Rights(rights) => rights.visibility(line),
+        }
+    }
+
+    /// Checks a service request against the rights (before the line is looked up).
+    pub fn check_request(&self, request: &CstaMessage) -> Result<(), CstaError> {
+        match self {
+            Access::Unrestricted => Ok(()),
+            Access::Rights(rights) => rights.check_request(request),
+        }
+    }
+}
+
 /// A session attached to a connection.
 #[derive(Debug)]
 pub struct SessionAttachment {
@@ -211,6 +240,7 @@ enum Command {
     Link(LinkEvent),
     Open {
         account: String,
+        access: Access,
         reply: oneshot::Sender<SessionAttachment>,
     },
     Resume {
@@ -351,12 +381,13 @@ impl Hub {
         rx.await.ok()
     }
 
-    /// Opens a new session for `account`.
-    pub async fn open_session(&self, account: &str) -> Option<SessionAttachment> {
+    /// Opens a new session for `account`, which may see and do what `access` allows.
+    pub async fn open_session(&self, account: &str, access: Access) -> Option<SessionAttachment> {
         let (reply, rx) = oneshot::channel();
         self.ask(
             Command::Open {
                 account: account.to_owned(),
+                access,
                 reply,
             },
             rx,
@@ -502,12 +533,30 @@ impl Hub {
             .unwrap_or_default()
     }
 
-    /// Executes a service request: snapshots are answered from the call model, everything else
-    /// goes to the link of the request's line, with device IDs rewritten to the link's form.
-    pub async fn request(&self, mut request: CstaMessage) -> Result<CstaMessage, CstaError> {
+    /// Executes a service request for a session with `access`: the rights are checked first
+    /// (so a refusal does not tell whether the line exists); snapshots are answered from the
+    /// call model, everything else goes to the link of the request's line, with device IDs
+    /// rewritten to the link's form; results are masked like the line's events.
+    pub async fn request(
+        &self,
+        access: &Access,
+        request: CstaMessage,
+    ) -> Result<CstaMessage, CstaError> {
+        access.check_request(&request)?;
         let subject = subject_device(&request).ok_or_else(CstaError::service_not_supported)?;
         let line =
             LineKey::from_device_id(subject.as_str()).ok_or_else(CstaError::invalid_device_id)?;
+        let visibility = access.visibility(&line);
+        let result = self.execute(line.clone(), request).await?;
+        mask_response(&result, &line, visibility)
+            .ok_or_else(CstaError::privilege_violation_specified_device)
+    }
+
+    async fn execute(
+        &self,
+        line: LineKey,
+        mut request: CstaMessage,
+    ) -> Result<CstaMessage, CstaError> {
         if matches!(
             request,
             CstaMessage::SnapshotDevice(_) | CstaMessage::SnapshotCall(_)
@@ -557,10 +606,12 @@ impl Hub {
 }
 
 enum Subscriber {
-    /// A client session, with its current outbox cached so fan-out needs no lookup.
+    /// A client session, with its current outbox cached so fan-out needs no lookup, and how
+    /// much of the line's events it may see.
     Session {
         id: Arc<str>,
         outbox: Option<mpsc::Sender<Delivery>>,
+        visibility: Visibility,
     },
     Internal(u64, mpsc::Sender<LineNotice>),
 }
@@ -584,10 +635,12 @@ struct Line {
 
 struct Session {
     account: String,
+    access: Access,
     generation: u64,
     outbox: Option<mpsc::Sender<Delivery>>,
     cutoff: watch::Sender<Option<String>>,
-    monitors: HashMap<String, LineKey>,
+    /// monitorCrossRefID → the line and the visibility the session has on it.
+    monitors: HashMap<String, (LineKey, Visibility)>,
     detached_at: Option<Instant>,
 }
 
@@ -651,8 +704,12 @@ impl State {
     fn handle(&mut self, command: Command) {
         match command {
             Command::Link(event) => self.on_link_event(event),
-            Command::Open { account, reply } => {
-                let attachment = self.open(account);
+            Command::Open {
+                account,
+                access,
+                reply,
+            } => {
+                let attachment = self.open(account, access);
                 let _ = reply.send(attachment);
             }
             Command::Resume {
@@ -701,13 +758,16 @@ impl State {
                 line,
                 reply,
             } => {
-                let result = match (
-                    self.lines.get(&line),
-                    self.sessions.contains_key(&session_id),
-                ) {
-                    (Some(line), true) => Ok(line.cross_ref.clone()),
+                let session = self.sessions.get(&session_id);
+                let result = match (self.lines.get(&line), session) {
+                    (Some(_), Some(session))
+                        if session.access.visibility(&line) == Visibility::None =>
+                    {
+                        Err(CstaError::privilege_violation_specified_device())
+                    }
+                    (Some(line), Some(_)) => Ok(line.cross_ref.clone()),
                     (None, _) => Err(CstaError::invalid_device_id()),
-                    (_, false) => Err(CstaError::invalid_cross_ref_id()),
+                    (_, None) => Err(CstaError::invalid_cross_ref_id()),
                 };
                 let _ = reply.send(result);
             }
@@ -928,26 +988,55 @@ impl State {
         event.set_monitor_cross_ref_id(line.cross_ref.clone());
         self.next_seq += 1;
         let seq = self.next_seq;
-        let xml = with_sequence_number(&csta_proto::encode(&event, self.settings.edition), seq);
-        let frame = match csta_proto::encode_frame(csta_proto::EVENT_INVOKE_ID, xml.as_bytes()) {
-            Ok(frame) => frame,
-            Err(error) => {
-                tracing::warn!(line = %key, %error, "event too large to frame; dropped");
-                return;
+        // Encoded once per visibility level among the subscribers (PERM3: numbers hidden for
+        // watchers without CLIP); a level whose masking drops the event gets nothing.
+        let mut frames: Vec<(Visibility, Option<Bytes>)> = Vec::new();
+        for subscriber in &line.subscribers {
+            if let Subscriber::Session { visibility, .. } = subscriber {
+                if frames.iter().all(|(level, _)| level != visibility) {
+                    let frame = mask_event(&event, &key, *visibility).and_then(|masked| {
+                        let xml = with_sequence_number(
+                            &csta_proto::encode(&masked, self.settings.edition),
+                            seq,
+                        );
+                        match csta_proto::encode_frame(csta_proto::EVENT_INVOKE_ID, xml.as_bytes()) {
+                            Ok(frame) => Some(frame),
+                            Err(error) => {
+                                tracing::warn!(line = %key, %error, "event too large to frame; dropped");
+                                None
+                            }
+                        }
+                    });
+                    frames.push((*visibility, frame));
+                }
             }
-        };
+        }
         self.log.push(LoggedEvent {
             seq,
             line: key.clone(),
             at,
-            frame: frame.clone(),
+            frames: frames
+                .iter()
+                .filter_map(|(level, frame)| Some((*level, frame.clone()?)))
+                .collect(),
         });
         let shared = Arc::new(event);
         let mut cut_off = Vec::new();
         for subscriber in &line.subscribers {
             match subscriber {
-                Subscriber::Session { id, outbox, .. } => {
+                Subscriber::Session {
+                    id,
+                    outbox,
+                    visibility,
+                } => {
                     let Some(outbox) = outbox else {
+                        continue;
+                    };
+                    let Some(frame) = frames
+                        .iter()
+                        .find(|(level, _)| level == visibility)
+                        .and_then(|(_, frame)| frame.as_ref())
+                    else {
                         continue;
                     };
                     let delivery = Delivery {
@@ -987,7 +1076,7 @@ impl State {
         let Some(session) = self.sessions.get(session_id) else {
             return;
         };
-        for key in session.monitors.values() {
+        for (key, _) in session.monitors.values() {
             if let Some(line) = self.lines.get_mut(key) {
                 for subscriber in &mut line.subscribers {
                     if let Subscriber::Session { id, outbox, .. } = subscriber {
@@ -1030,13 +1119,14 @@ impl State {
         Some((rx, cutoff_rx, generation))
     }
 
-    fn open(&mut self, account: String) -> SessionAttachment {
+    fn open(&mut self, account: String, access: Access) -> SessionAttachment {
         let session_id = Self::new_session_id();
         let (cutoff, _) = watch::channel(None);
         self.sessions.insert(
             session_id.clone(),
             Session {
                 account,
+                access,
                 generation: 0,
                 outbox: None,
                 cutoff,
@@ -1070,14 +1160,20 @@ impl State {
         if session.account != account {
             return Err(ResumeRefused::WrongAccount);
         }
-        let lines: HashSet<&LineKey> = session.monitors.values().collect();
+        let lines: HashMap<&LineKey, Visibility> = session
+            .monitors
+            .values()
+            .map(|(line, v)| (line, *v))
+            .collect();
         let missed: Option<Vec<Delivery>> =
             self.log.after(last_seq, self.next_seq).ok().map(|events| {
                 events
-                    .filter(|e| lines.contains(&e.line))
-                    .map(|e| Delivery {
-                        frame: e.frame.clone(),
-                        at: e.at,
+                    .filter_map(|e| {
+                        let visibility = lines.get(&e.line)?;
+                        Some(Delivery {
+                            frame: e.frame_for(*visibility)?.clone(),
+                            at: e.at,
+                        })
                     })
                     .collect()
             });
@@ -1121,7 +1217,7 @@ impl State {
         let Some(session) = self.sessions.remove(session_id) else {
             return;
         };
-        for line in session.monitors.values() {
+        for (line, _) in session.monitors.values() {
             self.unsubscribe(
                 line,
                 |s| matches!(s, Subscriber::Session { id, .. } if &**id == session_id),
@@ -1214,13 +1310,20 @@ impl State {
         if session.monitors.contains_key(&cross_ref) {
             return Ok(cross_ref);
         }
-        session.monitors.insert(cross_ref.clone(), key.clone());
+        let visibility = session.access.visibility(&key);
+        if visibility == Visibility::None {
+            return Err(CstaError::privilege_violation_specified_device());
+        }
+        session
+            .monitors
+            .insert(cross_ref.clone(), (key.clone(), visibility));
         let outbox = session.outbox.clone();
         self.subscribe(
             &key,
             Subscriber::Session {
                 id: Arc::from(session_id),
                 outbox,
+                visibility,
             },
         );
         // Joining a monitor that is already up: the newcomer hears it is in service too.
@@ -1239,7 +1342,7 @@ impl State {
             .sessions
             .get_mut(session_id)
             .ok_or_else(CstaError::invalid_monitor_cross_ref_id)?;
-        let key = session
+        let (key, _) = session
             .monitors
             .remove(cross_ref)
             .ok_or_else(CstaError::invalid_monitor_cross_ref_id)?;

@@ -2,6 +2,7 @@
 //! naming them, the call model, and the hub that joins links (phones, simulator) to client
 //! sessions with reference-counted monitors, numbered events and resumable sessions.
 
+pub mod accounts;
 pub mod calls;
 pub mod device;
 pub mod directory;
@@ -16,8 +17,8 @@ pub mod services;
 
 pub use device::LineKey;
 pub use hub::{
-    Delivery, Hub, HubSettings, HubStats, InternalSubscription, LineNotice, LinkCommand, LinkEvent,
-    LinkEvents, LinkHandle, ResumeRefused, SessionAttachment,
+    Access, Delivery, Hub, HubSettings, HubStats, InternalSubscription, LineNotice, LinkCommand,
+    LinkEvent, LinkEvents, LinkHandle, ResumeRefused, SessionAttachment,
 };
 pub use mac::{Mac, MacError};
 pub use phone::{AdminState, PhoneModel, PhoneRecord, PhoneStatus, Transport};

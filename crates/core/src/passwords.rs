@@ -209,12 +209,16 @@ mod tests {
             LoginCheck::Locked { until_ms: 60_003 }
         );
         assert_eq!(
-            policy.check(&mut credentials, Some("right"), 50_000).unwrap(),
+            policy
+                .check(&mut credentials, Some("right"), 50_000)
+                .unwrap(),
             LoginCheck::Locked { until_ms: 60_003 },
             "even the right password is refused while locked"
         );
         assert_eq!(
-            policy.check(&mut credentials, Some("right"), 60_004).unwrap(),
+            policy
+                .check(&mut credentials, Some("right"), 60_004)
+                .unwrap(),
             LoginCheck::Accepted
         );
     }

@@ -38,6 +38,9 @@ pub struct SessionLoginInfo {
     /// `resumeSessionID`: the session a reconnecting client asks to resume
     /// (callboard extension).
     pub resume_session_id: Option<String>,
+    /// `computerName`: the workstation the user logs in from (its phones follow the user,
+    /// NUM3), or the account itself for a login by computer name (callboard extension).
+    pub computer_name: Option<String>,
     /// `lastSequenceNumber`: the sequence number of the last event the
     /// resuming client received (callboard extension).
     pub last_sequence_number: Option<u64>,
@@ -62,6 +65,10 @@ impl XmlValue for SessionLoginInfo {
             .map(|e| e.text.clone());
         let password = el.descendant("password").map(|e| e.text.clone());
         let resume_session_id = el.descendant("resumeSessionID").map(|e| e.text.clone());
+        let computer_name = el
+            .descendant("computerName")
+            .map(|e| e.text.trim().to_owned())
+            .filter(|c| !c.is_empty());
         let last_sequence_number = el
             .descendant("lastSequenceNumber")
             .and_then(|e| e.text.parse().ok());
@@ -69,6 +76,7 @@ impl XmlValue for SessionLoginInfo {
             user_name,
             password,
             resume_session_id,
+            computer_name,
             last_sequence_number,
         })
     }
@@ -80,6 +88,9 @@ impl XmlValue for SessionLoginInfo {
         }
         if let Some(p) = &self.password {
             w.text_element("password", p);
+        }
+        if let Some(c) = &self.computer_name {
+            w.text_element("computerName", c);
         }
         if let Some(s) = &self.resume_session_id {
             w.text_element("resumeSessionID", s);
@@ -136,24 +147,42 @@ impl fmt::Display for SessionResume {
     }
 }
 
-impl XmlValue for SessionResume {
-    /// Reads the `extensions` element: the first `sessionResume` below it.
+/// callboard's extensions of [`StartApplicationSessionPosResponse`], written as
+/// `<extensions><privateData><private>` with elements in the `urn:callboard:csta` namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct SessionExtensions {
+    /// `sessionResume`: whether a requested resume succeeded (absent when none was asked).
+    pub session_resume: Option<SessionResume>,
+    /// `transferredPassword`: the account's new password, handed over once when an
+    /// administrator asked for a "transfer at next login" (DIR4); the client stores it.
+    pub transferred_password: Option<String>,
+}
+
+impl XmlValue for SessionExtensions {
+    /// Reads the `extensions` element: `sessionResume` and `transferredPassword` anywhere in it.
     fn decode(el: &XmlElement) -> Result<Self, DecodeError> {
-        el.descendant("sessionResume")
-            .map(|e| SessionResume::from(e.text.as_str()))
-            .ok_or_else(|| DecodeError::MissingElement {
-                parent: el.name.clone(),
-                name: "sessionResume".into(),
-            })
+        Ok(SessionExtensions {
+            session_resume: el
+                .descendant("sessionResume")
+                .map(|e| SessionResume::from(e.text.as_str())),
+            transferred_password: el.descendant("transferredPassword").map(|e| e.text.clone()),
+        })
     }
     /// Writes the whole `extensions` element called `name`.
     fn encode(&self, name: &str, w: &mut XmlWriter) {
         w.start(name);
         w.start("privateData");
         w.start("private");
-        w.start_with_attrs("sessionResume", &[("xmlns", CALLBOARD_NAMESPACE)]);
-        w.text(self.as_str());
-        w.end("sessionResume");
+        if let Some(resume) = &self.session_resume {
+            w.start_with_attrs("sessionResume", &[("xmlns", CALLBOARD_NAMESPACE)]);
+            w.text(resume.as_str());
+            w.end("sessionResume");
+        }
+        if let Some(password) = &self.transferred_password {
+            w.start_with_attrs("transferredPassword", &[("xmlns", CALLBOARD_NAMESPACE)]);
+            w.text(password);
+            w.end("transferredPassword");
+        }
         w.end("private");
         w.end("privateData");
         w.end(name);
@@ -222,10 +251,9 @@ csta_struct! {
         pub actual_protocol_version: ProtocolVersion => "actualProtocolVersion",
         /// `actualSessionDuration` in seconds
         pub actual_session_duration: Option<u32> => "actualSessionDuration",
-        /// `extensions/privateData/private/sessionResume`: whether a
-        /// requested resume succeeded (callboard extension; absent when no
-        /// resume was asked).
-        pub session_resume: Option<SessionResume> => "extensions",
+                /// `extensions/privateData/private`: callboard's extensions (resume
+        /// outcome, a transferred password); absent when there is neither.
+        pub extensions: Option<SessionExtensions> => "extensions",
     }
 }
 
@@ -323,6 +351,7 @@ mod tests {
                     password: Some("pw".into()),
                     resume_session_id: Some("0123abcd".into()),
                     last_sequence_number: Some(u64::MAX),
+                    computer_name: None,
                 }),
             },
             requested_protocol_versions: Vec::new(),
@@ -382,7 +411,10 @@ mod tests {
             session_id: "S1".into(),
             actual_protocol_version: ProtocolVersion::for_edition(crate::Edition::Ed5),
             actual_session_duration: Some(180),
-            session_resume: Some(SessionResume::SnapshotRequired),
+            extensions: Some(SessionExtensions {
+                session_resume: Some(SessionResume::SnapshotRequired),
+                transferred_password: None,
+            }),
         };
         let xml = encode(&response.clone().into(), crate::Edition::Ed5);
         assert!(
@@ -399,18 +431,47 @@ mod tests {
         else {
             panic!("not a positive response")
         };
-        assert_eq!(p.session_resume, Some(SessionResume::Resumed));
+        assert_eq!(
+            p.extensions.and_then(|e| e.session_resume),
+            Some(SessionResume::Resumed)
+        );
         let xml = r#"<StartApplicationSessionPosResponse><sessionID>S</sessionID><actualProtocolVersion>v</actualProtocolVersion><extensions><privateData/></extensions></StartApplicationSessionPosResponse>"#;
         let CstaMessage::StartApplicationSessionPosResponse(p) =
             decode(xml.as_bytes()).unwrap().message
         else {
             panic!("not a positive response")
         };
-        assert_eq!(p.session_resume, None);
+        assert_eq!(p.extensions.and_then(|e| e.session_resume), None);
         assert_eq!(
             SessionResume::from("later"),
             SessionResume::Other("later".into())
         );
         assert_eq!(SessionResume::Resumed.to_string(), "resumed");
+    }
+
+    #[test]
+    fn a_transferred_password_and_the_computer_name_travel_as_extensions() {
+        let response = StartApplicationSessionPosResponse {
+            session_id: "S1".into(),
+            actual_protocol_version: ProtocolVersion::for_edition(crate::Edition::Ed5),
+            actual_session_duration: Some(60),
+            extensions: Some(SessionExtensions {
+                session_resume: None,
+                transferred_password: Some("n3w<pass>".into()),
+            }),
+        };
+        let xml = encode(&response.clone().into(), crate::Edition::Ed5);
+        assert!(
+            xml.contains("<transferredPassword xmlns=\"urn:callboard:csta\">n3w&lt;pass&gt;</transferredPassword>"),
+            "{xml}"
+        );
+        assert_eq!(decode(xml.as_bytes()).unwrap().message, response.into());
+        let login = r#"<StartApplicationSession><applicationInfo><applicationID>a</applicationID><applicationSpecificInfo><SessionLoginInfo><userName>ford</userName><password>p</password><computerName> WS-042 </computerName></SessionLoginInfo></applicationSpecificInfo></applicationInfo></StartApplicationSession>"#;
+        let CstaMessage::StartApplicationSession(start) = decode(login.as_bytes()).unwrap().message
+        else {
+            panic!("not a login")
+        };
+        let info = start.application_info.application_specific_info.unwrap();
+        assert_eq!(info.computer_name.as_deref(), Some("WS-042"));
     }
 }

@@ -837,6 +837,7 @@ fn session_msgs() -> BoxedStrategy<CstaMessage> {
                 password: p,
                 resume_session_id: r,
                 last_sequence_number: n,
+                computer_name: None,
             }
         }),
     );
@@ -853,15 +854,25 @@ fn session_msgs() -> BoxedStrategy<CstaMessage> {
             }
             .into()
         }),
-        (text(), version(), of(any::<u32>()), of(session_resume())).prop_map(|(s, v, d, r)| {
-            StartApplicationSessionPosResponse {
-                session_id: s,
-                actual_protocol_version: v,
-                actual_session_duration: d,
-                session_resume: r,
-            }
-            .into()
-        }),
+        (
+            text(),
+            version(),
+            of(any::<u32>()),
+            of(session_resume()),
+            of(text()),
+        )
+            .prop_map(|(s, v, d, r, p)| {
+                StartApplicationSessionPosResponse {
+                    session_id: s,
+                    actual_protocol_version: v,
+                    actual_session_duration: d,
+                    extensions: (r.is_some() || p.is_some()).then_some(SessionExtensions {
+                        session_resume: r,
+                        transferred_password: p,
+                    }),
+                }
+                .into()
+            }),
         session_error().prop_map(|e| StartApplicationSessionNegResponse { error_code: e }.into()),
         (text(), of(any::<u32>())).prop_map(|(s, d)| ResetApplicationSessionTimer {
             session_id: s,

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use callboard_core::Hub;
+use callboard_core::accounts::{LoginRefusal, LoginRequest};
+use callboard_core::{Access, Hub};
 use callboard_net::{CancellationToken, Connection, Stream};
 use csta_proto::{
     CstaError, CstaFrame, CstaMessage, Edition, FrameDecoder, MonitorObject, MonitorStartResponse,
     MonitorStopResponse, ProtocolVersion, RequestSystemStatusResponse,
     ResetApplicationSessionTimerNegResponse, ResetApplicationSessionTimerPosResponse,
-    SessionEndReason, SessionErrorCode, SessionResume, StartApplicationSession,
+    SessionEndReason, SessionErrorCode, SessionExtensions, SessionResume, StartApplicationSession,
     StartApplicationSessionNegResponse, StartApplicationSessionPosResponse, StopApplicationSession,
     StopApplicationSessionNegResponse, StopApplicationSessionPosResponse, SystemStatus,
 };
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
 /// The ECMA-354 session of a logged-in connection.
 struct Session {
     id: Arc<str>,
+    /// What the session may see and do.
+    access: Access,
     /// The hub's attachment generation, named when detaching.
     generation: u64,
     expires: Instant,
@@ -169,7 +172,12 @@ fn seconds(duration: Duration) -> u32 {
 }
 
 /// Runs one service request against the hub.
-async fn execute(hub: &Hub, session: &str, message: CstaMessage) -> Result<CstaMessage, CstaError> {
+async fn execute(
+    hub: &Hub,
+    access: &Access,
+    session: &str,
+    message: CstaMessage,
+) -> Result<CstaMessage, CstaError> {
     match message {
         CstaMessage::MonitorStart(start) => match start.monitor_object {
             MonitorObject::Device(device) => {
@@ -188,7 +196,7 @@ async fn execute(hub: &Hub, session: &str, message: CstaMessage) -> Result<CstaM
                 .await?;
             Ok(MonitorStopResponse {}.into())
         }
-        other => hub.request(other).await,
+        other => hub.request(access, other).await,
     }
 }
 
@@ -357,13 +365,47 @@ impl ClientConnection {
             );
             return Err(self.refuse(invoke, "requestedProtocolVersionNotSupported"));
         }
-        let account = match (&info.user_name, &info.password) {
+        let technical = match (&info.user_name, &info.password) {
             (Some(name), Some(password)) => self.shared.accounts.check(name, password),
             _ => None,
         };
-        let Some(account) = account.map(str::to_owned) else {
-            tracing::info!(%user, "login refused: wrong or missing user name or password");
-            return Err(self.refuse(invoke, "invalidApplicationInfo"));
+        let (account, access, transferred_password) = match technical {
+            Some(account) => (account.to_owned(), Access::Unrestricted, None),
+            None => {
+                let refused = |reason: &str| {
+                    tracing::info!(%user, %reason, "login refused");
+                };
+                let (Some(directory), Some(name)) = (
+                    self.shared.settings.directory.clone(),
+                    info.user_name.clone(),
+                ) else {
+                    refused("wrong or missing user name or password");
+                    return Err(self.refuse(invoke, "invalidApplicationInfo"));
+                };
+                let request = LoginRequest {
+                    name,
+                    password: info.password.clone(),
+                    computer: info.computer_name.clone(),
+                };
+                match directory.login(request).await {
+                    Ok(accepted) => (
+                        accepted.account,
+                        accepted.access,
+                        accepted.transferred_password,
+                    ),
+                    Err(refusal) => {
+                        refused(&refusal.to_string());
+                        let defined = match refusal {
+                            LoginRefusal::Invalid => "invalidApplicationInfo",
+                            LoginRefusal::Locked { .. } => "accountLocked",
+                            LoginRefusal::NoLogin => "loginNotAllowed",
+                            LoginRefusal::Disabled => "accountDisabled",
+                            LoginRefusal::Unavailable => "unspecified",
+                        };
+                        return Err(self.refuse(invoke, defined));
+                    }
+                }
+            }
         };
         let duration = self
             .shared
@@ -384,13 +426,13 @@ impl ClientConnection {
                             "resume refused; opening a new session"
                         );
                         (
-                            hub.open_session(&account).await,
+                            hub.open_session(&account, access.clone()).await,
                             Some(SessionResume::SnapshotRequired),
                         )
                     }
                 }
             }
-            None => (hub.open_session(&account).await, None),
+            None => (hub.open_session(&account, access.clone()).await, None),
         };
         let Some(attachment) = attachment else {
             tracing::warn!(%account, "the hub is not running; login refused");
@@ -409,12 +451,18 @@ impl ClientConnection {
             session_id: attachment.session_id.clone(),
             actual_protocol_version: ProtocolVersion::for_edition(edition),
             actual_session_duration: Some(seconds(duration)),
-            session_resume: resume,
+            extensions: (resume.is_some() || transferred_password.is_some()).then(|| {
+                SessionExtensions {
+                    session_resume: resume.clone(),
+                    transferred_password: transferred_password.clone(),
+                }
+            }),
         }
         .into();
         let first = frame_of(invoke, &response, edition);
         self.phase = Phase::Active(Session {
             id: Arc::from(attachment.session_id.as_str()),
+            access,
             generation: attachment.generation,
             expires: after(Instant::now(), duration),
             cutoff: attachment.cutoff.clone(),
@@ -433,6 +481,7 @@ impl ClientConnection {
             return Ok(());
         };
         let session_id = session.id.clone();
+        let access = session.access.clone();
         match message {
             CstaMessage::StartApplicationSession(_) => {
                 tracing::debug!("StartApplicationSession on a logged-in connection");
@@ -489,7 +538,8 @@ impl ClientConnection {
                 self.reply(invoke, &response.into()).await
             }
             message if is_service_request(&message) => {
-                self.spawn_request(invoke, session_id, message).await
+                self.spawn_request(invoke, session_id, access, message)
+                    .await
             }
             other => {
                 tracing::debug!(message = other.name(), "not a service request");
@@ -500,7 +550,13 @@ impl ClientConnection {
     }
 
     /// Runs a service request in its own task; its response is written whenever it is ready.
-    async fn spawn_request(&self, invoke: u16, session: Arc<str>, message: CstaMessage) -> Step {
+    async fn spawn_request(
+        &self,
+        invoke: u16,
+        session: Arc<str>,
+        access: Access,
+        message: CstaMessage,
+    ) -> Step {
         let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
             tracing::debug!(invoke, "too many requests in flight");
             return self.reply(invoke, &CstaError::resource_busy().into()).await;
@@ -518,7 +574,7 @@ impl ClientConnection {
                     },
                     _ => None,
                 };
-                let result = execute(&hub, &session, message).await;
+                let result = execute(&hub, &access, &session, message).await;
                 if let Err(error) = &result {
                     tracing::debug!(invoke, request = %name, %error, "request failed");
                 }

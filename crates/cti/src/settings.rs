@@ -1,18 +1,23 @@
 //! Settings of the CSTA XML client listener and the client accounts it accepts.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use callboard_core::accounts::AccountDirectory;
 
 use csta_proto::Edition;
 
 /// Settings of the CSTA XML client listener.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CtiSettings {
     /// ECMA-323 edition (namespace) of the responses and of `actualProtocolVersion`. Events are
     /// encoded by the hub in its own edition, so this should equal `HubSettings::edition`.
     pub edition: Edition,
-    /// The accounts clients log in with; empty refuses every login.
+    /// Technical accounts of the configuration: they see and do everything. Checked first.
     pub accounts: Vec<ClientAccount>,
+    /// The directory's accounts (users, computers), with their rights.
+    pub directory: Option<Arc<dyn AccountDirectory>>,
     /// Session duration granted when the client asks for none (180 s).
     pub default_session_duration: Duration,
     /// Longest session duration granted, whatever the client asks for (3600 s).
@@ -30,6 +35,7 @@ impl Default for CtiSettings {
         CtiSettings {
             edition: Edition::Ed5,
             accounts: Vec::new(),
+            directory: None,
             default_session_duration: Duration::from_secs(180),
             max_session_duration: Duration::from_secs(3600),
             login_timeout: Duration::from_secs(10),
@@ -62,6 +68,20 @@ impl fmt::Debug for ClientAccount {
         f.debug_struct("ClientAccount")
             .field("name", &self.name)
             .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl fmt::Debug for CtiSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CtiSettings")
+            .field("edition", &self.edition)
+            .field("accounts", &self.accounts)
+            .field("directory", &self.directory.is_some())
+            .field("default_session_duration", &self.default_session_duration)
+            .field("max_session_duration", &self.max_session_duration)
+            .field("login_timeout", &self.login_timeout)
+            .field("max_frame", &self.max_frame)
             .finish()
     }
 }

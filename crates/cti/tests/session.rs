@@ -24,7 +24,11 @@ async fn a_client_logs_in_with_a_configured_account() {
     assert!(!pos.session_id.is_empty());
     assert_eq!(pos.actual_protocol_version.0, ED5);
     assert_eq!(pos.actual_session_duration, Some(600));
-    assert_eq!(pos.session_resume, None, "no resume was asked");
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        None,
+        "no resume was asked"
+    );
     assert!(!response.xml.contains("sessionResume"));
     assert!(response.xml.contains(SESSION_NS));
 
@@ -278,7 +282,10 @@ async fn a_resumed_session_gets_exactly_the_missed_events_then_live_ones() {
         panic!("{}", response.xml)
     };
     assert_eq!(pos.session_id, session, "the same session continues");
-    assert_eq!(pos.session_resume, Some(SessionResume::Resumed));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::Resumed)
+    );
     assert!(
         response
             .xml
@@ -343,7 +350,10 @@ async fn a_resume_after_the_retention_window_gets_a_new_session_and_snapshot_req
         panic!("{}", response.xml)
     };
     assert_ne!(pos.session_id, session, "a new session");
-    assert_eq!(pos.session_resume, Some(SessionResume::SnapshotRequired));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::SnapshotRequired)
+    );
     assert!(
         response.xml.contains(
             "<sessionResume xmlns=\"urn:callboard:csta\">snapshotRequired</sessionResume>"
@@ -372,7 +382,10 @@ async fn another_account_cannot_resume_a_session() {
         panic!("{}", response.xml)
     };
     assert_ne!(pos.session_id, session);
-    assert_eq!(pos.session_resume, Some(SessionResume::SnapshotRequired));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::SnapshotRequired)
+    );
     // The owner still can.
     let mut owner = harness.client().await;
     let response = owner
@@ -382,7 +395,10 @@ async fn another_account_cannot_resume_a_session() {
         panic!("{}", response.xml)
     };
     assert_eq!(pos.session_id, session);
-    assert_eq!(pos.session_resume, Some(SessionResume::Resumed));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::Resumed)
+    );
 }
 
 #[tokio::test]
@@ -405,7 +421,10 @@ async fn resuming_on_a_new_connection_cuts_the_old_one_off() {
     let CstaMessage::StartApplicationSessionPosResponse(pos) = response.message() else {
         panic!("{}", response.xml)
     };
-    assert_eq!(pos.session_resume, Some(SessionResume::Resumed));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::Resumed)
+    );
     assert!(old.until_closed().await.is_empty());
     // The old connection's end must not detach the session from the new one.
     harness.hub.stats().await;
@@ -450,7 +469,10 @@ async fn a_failed_resume_does_not_end_a_session_that_is_still_attached() {
     let CstaMessage::StartApplicationSessionPosResponse(pos) = response.message() else {
         panic!("{}", response.xml)
     };
-    assert_eq!(pos.session_resume, Some(SessionResume::SnapshotRequired));
+    assert_eq!(
+        pos.extensions.clone().and_then(|e| e.session_resume),
+        Some(SessionResume::SnapshotRequired)
+    );
     assert_ne!(pos.session_id, session);
     harness.event("201", "1").await;
     let event = victim.next_event().await;

@@ -105,6 +105,7 @@ async fn a_stopped_simulator_takes_its_lines_down() {
     bench.wait(0.5).await;
     let result = hub
         .request(
+            &callboard_core::Access::Unrestricted,
             GetDoNotDisturb {
                 device: DeviceId::new("201"),
             }

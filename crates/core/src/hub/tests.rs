@@ -123,8 +123,11 @@ fn assert_quiet(attachment: &mut SessionAttachment) {
 #[tokio::test]
 async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
     let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
-    let mut a = hub.open_session("alice").await.unwrap();
-    let mut b = hub.open_session("bob").await.unwrap();
+    let mut a = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
+    let mut b = hub.open_session("bob", Access::Unrestricted).await.unwrap();
     let ref_a = hub.monitor_start(&a.session_id, "201").await.unwrap();
     let ref_b = hub
         .monitor_start(&b.session_id, "sip:201@other-host;tel=201")
@@ -149,7 +152,10 @@ async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
     assert_eq!(next(&mut b).await.0, "BackInServiceEvent");
 
     // A third subscriber joining an active monitor is told the line is in service.
-    let mut c = hub.open_session("carol").await.unwrap();
+    let mut c = hub
+        .open_session("carol", Access::Unrestricted)
+        .await
+        .unwrap();
     assert_eq!(
         hub.prepare_monitor(&c.session_id, "201").await.unwrap(),
         ref_a
@@ -180,7 +186,10 @@ async fn events_reach_every_subscriber_in_order_with_increasing_sequence_numbers
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
     let mut sessions = Vec::new();
     for i in 0..20 {
-        let session = hub.open_session(&format!("client{i}")).await.unwrap();
+        let session = hub
+            .open_session(&format!("client{i}"), Access::Unrestricted)
+            .await
+            .unwrap();
         hub.monitor_start(&session.session_id, "201").await.unwrap();
         sessions.push(session);
     }
@@ -205,7 +214,10 @@ async fn events_reach_every_subscriber_in_order_with_increasing_sequence_numbers
 #[tokio::test]
 async fn unknown_lines_and_unknown_cross_references_are_csta_errors() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
-    let session = hub.open_session("alice").await.unwrap();
+    let session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     assert_eq!(
         hub.monitor_start(&session.session_id, "999").await,
         Err(CstaError::invalid_device_id())
@@ -219,7 +231,10 @@ async fn unknown_lines_and_unknown_cross_references_are_csta_errors() {
 #[tokio::test(start_paused = true)]
 async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_closes() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
-    let mut session = hub.open_session("alice").await.unwrap();
+    let mut session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     line_event(&hub, delivered("1")).await;
     let (_, last_seen, _) = next(&mut session).await;
@@ -271,7 +286,10 @@ async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_cl
 #[tokio::test]
 async fn missing_more_than_the_retention_count_means_snapshot() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
-    let session = hub.open_session("alice").await.unwrap();
+    let session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     let id = session.session_id.clone();
     let generation = session.generation;
@@ -300,8 +318,14 @@ async fn a_client_that_does_not_read_is_cut_off_and_others_keep_receiving() {
             link: link.handle.clone(),
         })
         .await;
-    let slow = hub.open_session("slow").await.unwrap();
-    let mut fast = hub.open_session("fast").await.unwrap();
+    let slow = hub
+        .open_session("slow", Access::Unrestricted)
+        .await
+        .unwrap();
+    let mut fast = hub
+        .open_session("fast", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.monitor_start(&slow.session_id, "201").await.unwrap();
     hub.monitor_start(&fast.session_id, "201").await.unwrap();
     for i in 0..20 {
@@ -339,6 +363,7 @@ async fn requests_go_to_the_line_link_in_its_device_form() {
     });
     let result = hub
         .request(
+            &Access::Unrestricted,
             MakeCall {
                 calling_device: DeviceId::new("201"),
                 called_directory_number: DeviceId::new("202"),
@@ -353,6 +378,7 @@ async fn requests_go_to_the_line_link_in_its_device_form() {
 
     let unknown = hub
         .request(
+            &Access::Unrestricted,
             MakeCall {
                 calling_device: DeviceId::new("999"),
                 called_directory_number: DeviceId::new("202"),
@@ -372,6 +398,7 @@ async fn requests_go_to_the_line_link_in_its_device_form() {
     hub.stats().await;
     let offline = hub
         .request(
+            &Access::Unrestricted,
             MakeCall {
                 calling_device: DeviceId::new("201"),
                 called_directory_number: DeviceId::new("202"),
@@ -386,12 +413,16 @@ async fn requests_go_to_the_line_link_in_its_device_form() {
 #[tokio::test]
 async fn snapshots_are_answered_from_the_call_model() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
-    let session = hub.open_session("alice").await.unwrap();
+    let session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     line_event(&hub, delivered("-12")).await;
     line_event(&hub, established("-12")).await;
     let snapshot = hub
         .request(
+            &Access::Unrestricted,
             SnapshotDevice {
                 snapshot_object: DeviceId::new("201"),
             }
@@ -420,6 +451,7 @@ async fn snapshots_are_answered_from_the_call_model() {
     );
     let call = hub
         .request(
+            &Access::Unrestricted,
             SnapshotCall {
                 snapshot_object: ConnectionId::new("-12", "201"),
             }
@@ -436,6 +468,7 @@ async fn snapshots_are_answered_from_the_call_model() {
     assert_eq!(parties.len(), 2, "the line and the caller 202: {parties:?}");
     assert_eq!(
         hub.request(
+            &Access::Unrestricted,
             SnapshotCall {
                 snapshot_object: ConnectionId::new("77", "201"),
             }
@@ -449,7 +482,10 @@ async fn snapshots_are_answered_from_the_call_model() {
 #[tokio::test]
 async fn a_line_going_down_and_up_again_tells_subscribers_and_restarts_its_monitor() {
     let (hub, mut link) = hub_with_line("sip:201@pbx.example").await;
-    let mut session = hub.open_session("alice").await.unwrap();
+    let mut session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     assert!(matches!(
         link.commands.try_recv(),
@@ -494,7 +530,10 @@ async fn internal_consumers_hold_the_monitor_like_clients() {
         link.commands.try_recv(),
         Ok(LinkCommand::MonitorStart { .. })
     ));
-    let client = hub.open_session("alice").await.unwrap();
+    let client = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     let cross_ref = hub.monitor_start(&client.session_id, "201").await.unwrap();
     assert!(
         link.commands.try_recv().is_err(),
@@ -541,7 +580,10 @@ fn roxmltree_check(xml: &str) {
 #[tokio::test]
 async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_comes_up_at_once() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
-    let mut session = hub.open_session("alice").await.unwrap();
+    let mut session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
     hub.prepare_monitor(&session.session_id, "201")
         .await
         .unwrap();
@@ -558,4 +600,100 @@ async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_c
         hub.prepare_monitor(&session.session_id, "999").await,
         Err(CstaError::invalid_device_id())
     );
+}
+
+fn rights_of(login: &str, build: impl FnOnce(&mut crate::rights::UserRights)) -> Access {
+    let mut user = crate::rights::UserRights::new(login);
+    build(&mut user);
+    let model = crate::rights::RightsModel::new([user], [], crate::rights::GlobalRights::default());
+    Access::Rights(Arc::new(model.effective(login)))
+}
+
+fn key(number: &str) -> LineKey {
+    LineKey::from_device_id(number).unwrap()
+}
+
+#[tokio::test]
+async fn rights_decide_monitors_requests_and_which_numbers_an_event_shows() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let owner = rights_of("owner", |u| u.main_devices.push(key("201")));
+    let watcher = rights_of("watcher", |u| {
+        u.monitor_rights.push(crate::rights::MonitorRight {
+            line: key("201"),
+            clip: false,
+            pickup: false,
+        })
+    });
+    let stranger = rights_of("stranger", |_| {});
+
+    let mut full = hub.open_session("owner", owner.clone()).await.unwrap();
+    let mut busy_only = hub.open_session("watcher", watcher.clone()).await.unwrap();
+    let nobody = hub
+        .open_session("stranger", stranger.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        hub.prepare_monitor(&nobody.session_id, "201").await,
+        Err(CstaError::privilege_violation_specified_device())
+    );
+    assert_eq!(
+        hub.monitor_start(&nobody.session_id, "201").await,
+        Err(CstaError::privilege_violation_specified_device())
+    );
+    hub.monitor_start(&full.session_id, "201").await.unwrap();
+    hub.monitor_start(&busy_only.session_id, "201")
+        .await
+        .unwrap();
+
+    line_event(&hub, delivered("4")).await;
+    let full_frame = raw(&mut full).await;
+    let busy_frame = raw(&mut busy_only).await;
+    assert!(
+        full_frame.contains("sip:202@pbx.example"),
+        "the owner sees the caller: {full_frame}"
+    );
+    assert!(
+        !busy_frame.contains("202"),
+        "free/busy only hides the caller: {busy_frame}"
+    );
+    assert!(busy_frame.contains("DeliveredEvent") && busy_frame.contains("alerting"));
+
+    let make = |from: &str| -> CstaMessage {
+        MakeCall {
+            calling_device: DeviceId::new(from),
+            called_directory_number: DeviceId::new("202"),
+            auto_originate: None,
+        }
+        .into()
+    };
+    assert_eq!(
+        hub.request(&watcher, make("201")).await,
+        Err(CstaError::privilege_violation_specified_device()),
+        "watching is not controlling"
+    );
+    assert_eq!(
+        hub.request(&stranger, make("999")).await,
+        Err(CstaError::privilege_violation_specified_device()),
+        "a refusal does not tell whether the line exists"
+    );
+    let snapshot = hub
+        .request(
+            &watcher,
+            SnapshotCall {
+                snapshot_object: ConnectionId::new("4", "201"),
+            }
+            .into(),
+        )
+        .await
+        .unwrap();
+    let text = csta_proto::encode(&snapshot, csta_proto::Edition::Ed5);
+    assert!(!text.contains("202"), "snapshots are masked too: {text}");
+}
+
+async fn raw(attachment: &mut SessionAttachment) -> String {
+    let delivery = tokio::time::timeout(Duration::from_secs(2), attachment.events.recv())
+        .await
+        .expect("an event in time")
+        .expect("session open");
+    String::from_utf8_lossy(&delivery.frame[8..]).into_owned()
 }

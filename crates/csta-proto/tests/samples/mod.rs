@@ -581,6 +581,7 @@ pub fn all() -> Vec<CstaMessage> {
                     password: Some("s3cr<e>t&".into()),
                     resume_session_id: None,
                     last_sequence_number: None,
+                    computer_name: None,
                 }),
             },
             requested_protocol_versions: vec![
@@ -594,7 +595,7 @@ pub fn all() -> Vec<CstaMessage> {
             session_id: "469421A9364D46D6444524AE41BEAD72-0".into(),
             actual_protocol_version: ProtocolVersion::for_edition(Edition::Ed5),
             actual_session_duration: Some(180),
-            session_resume: None,
+            extensions: None,
         }
         .into(),
         StartApplicationSessionNegResponse {

@@ -77,7 +77,10 @@ impl Bench {
         });
         let sim = Simulator::start(&hub, settings);
         sim.ready().await;
-        let attachment = hub.open_session("tester").await.unwrap();
+        let attachment = hub
+            .open_session("tester", callboard_core::Access::Unrestricted)
+            .await
+            .unwrap();
         let session = attachment.session_id.clone();
         let log = Arc::new(Mutex::new(Vec::new()));
         tokio::spawn(collect(attachment.events, log.clone()));
@@ -144,7 +147,9 @@ impl Bench {
     }
 
     pub async fn request(&self, request: impl Into<CstaMessage>) -> Result<CstaMessage, CstaError> {
-        self.hub.request(request.into()).await
+        self.hub
+            .request(&callboard_core::Access::Unrestricted, request.into())
+            .await
     }
 
     /// The hub's snapshot of a line: (call ID, state) per call.
