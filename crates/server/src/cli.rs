@@ -51,6 +51,15 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Users of the internal directory.
+    #[command(subcommand)]
+    User(Box<crate::directory_cmd::UserCommand>),
+    /// Groups of the internal directory.
+    #[command(subcommand)]
+    Group(crate::directory_cmd::GroupCommand),
+    /// Computers of the internal directory.
+    #[command(subcommand)]
+    Computer(crate::directory_cmd::ComputerCommand),
 }
 
 /// `callboard phones …`
@@ -139,15 +148,43 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Phones(command) => {
             let loaded = load_config(global.config.as_deref())?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("starting the async runtime")?;
-            runtime.block_on(crate::phones_cmd::run(
+            small_runtime()?.block_on(crate::phones_cmd::run(
+                command,
+                &loaded.config,
+                &global.data_dir,
+            ))
+        }
+        Command::User(command) => {
+            let loaded = load_config(global.config.as_deref())?;
+            small_runtime()?.block_on(crate::directory_cmd::run_user(
+                *command,
+                &loaded.config,
+                &global.data_dir,
+            ))
+        }
+        Command::Group(command) => {
+            let loaded = load_config(global.config.as_deref())?;
+            small_runtime()?.block_on(crate::directory_cmd::run_group(
+                command,
+                &loaded.config,
+                &global.data_dir,
+            ))
+        }
+        Command::Computer(command) => {
+            let loaded = load_config(global.config.as_deref())?;
+            small_runtime()?.block_on(crate::directory_cmd::run_computer(
                 command,
                 &loaded.config,
                 &global.data_dir,
             ))
         }
     }
+}
+
+/// A single-threaded runtime for the short CLI commands.
+fn small_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }

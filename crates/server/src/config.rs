@@ -140,6 +140,25 @@ pub struct NumbersConfig {
     /// Bind lines to users whose numbers match them (NUM2); per user it can be switched off
     /// for each business number.
     pub auto_line_binding: bool,
+    /// The PBX's own number, to which extensions are appended for the public number (direct
+    /// dial-in): `123456` makes extension `201` the number `+4930123456201`. `""`: unknown.
+    pub base_number: String,
+}
+
+impl NumbersConfig {
+    /// The location rules of this configuration.
+    pub fn rules(&self) -> callboard_core::numbers::LocationRules {
+        callboard_core::numbers::LocationRules {
+            country_code: self.country_code.clone(),
+            area_code: self.area_code.clone(),
+            international_prefix: self.international_prefix.clone(),
+            national_prefix: self.national_prefix.clone(),
+            external_access_code: self.external_access_code.clone(),
+            extension_length: self.extension_length as usize,
+            auto_line_binding: self.auto_line_binding,
+            base_number: self.base_number.clone(),
+        }
+    }
 }
 
 impl Default for NumbersConfig {
@@ -152,6 +171,7 @@ impl Default for NumbersConfig {
             external_access_code: "0".into(),
             extension_length: 3,
             auto_line_binding: true,
+            base_number: String::new(),
         }
     }
 }
@@ -792,6 +812,12 @@ impl Config {
             "numbers.extension_length",
             (1..=15).contains(&self.numbers.extension_length),
             "must be between 1 and 15",
+        );
+        let rules = self.numbers.rules().validate();
+        check(
+            "numbers.base_number",
+            rules.is_ok(),
+            &rules.err().map(|e| e.to_string()).unwrap_or_default(),
         );
         let url = &self.store.url;
         check(

@@ -1,10 +1,14 @@
 //! The `callboard` binary: `serve`, the phone inventory commands and the config commands.
 
+mod accounts;
 mod cli;
 mod config;
+mod directory_cmd;
 mod logging;
 mod phones_cmd;
+mod rights_loader;
 mod serve;
+mod user_show;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,7 @@
 //! marked offline).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,9 +18,12 @@ use callboard_sim::{SimSettings, Simulator};
 use sip_proto::FramerLimits;
 use tokio::net::TcpListener;
 
+use crate::accounts::StoreAccounts;
 use crate::config::{Config, Loaded};
+use crate::directory_cmd::password_policy;
 use crate::logging;
 use crate::phones_cmd::open_store;
+use crate::rights_loader::CachedRights;
 
 /// The phone link settings from `[sip]`.
 pub fn phone_link_settings(config: &Config) -> PhoneLinkSettings {
@@ -117,7 +121,20 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     } else {
         None
     };
-    let cti = CtiListener::new(hub.clone(), cti_settings(&config));
+    let rights = Arc::new(CachedRights::new(
+        store.clone(),
+        config.numbers.rules(),
+        crate::user_show::demo_lines(&config),
+        Duration::from_secs(5),
+    ));
+    let accounts = StoreAccounts::new(store.clone(), password_policy(&config), rights);
+    let cti = CtiListener::new(
+        hub.clone(),
+        CtiSettings {
+            directory: Some(Arc::new(accounts)),
+            ..cti_settings(&config)
+        },
+    );
 
     let sip = &config.sip;
     let wan = (!sip.wan_address.is_empty()).then(|| sip.wan_address.clone());

@@ -1,0 +1,246 @@
+//! Builds the rights model (PERM1–PERM5) from the directory in the store: every user's main
+//! devices come from automatic line binding (NUM2) against the lines callboard knows, plus the
+//! stored additional lines, monitor rights and person-to-person grants; groups and the global
+//! grants (setting `rights.global`) are added as they are. The model is cached and rebuilt when
+//! it gets old or an account is missing from it.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use callboard_core::LineKey;
+use callboard_core::directory::{Group, PersonGrant, User};
+use callboard_core::numbers::{LocationRules, UserNumbers, bind_lines};
+use callboard_core::rights::{
+    GlobalRights, Grantee, GroupRights, LineAccess, LineGrant, MonitorRight, PersonRights,
+    PhoneRights, PresenceRights, RightsModel, Services, Services2, UserPermission, UserRights,
+};
+use callboard_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+
+/// The global grants, stored as JSON in the setting `rights.global`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GlobalGrants {
+    /// USERRIGHTS_* every user has.
+    pub services: u32,
+    /// USERRIGHTS2_* every user has.
+    pub services2: u32,
+    /// Monitor rights every user has.
+    pub monitors: Vec<callboard_core::directory::MonitorGrant>,
+    /// UR_* rights every user has on every other user.
+    pub person: Option<PersonGrant>,
+}
+
+/// The setting that holds [`GlobalGrants`].
+pub const GLOBAL_RIGHTS_SETTING: &str = "rights.global";
+
+fn key(number: &str) -> Option<LineKey> {
+    LineKey::from_device_id(number)
+}
+
+fn person_rights(grant: &PersonGrant) -> PersonRights {
+    PersonRights {
+        presence: PresenceRights(grant.presence),
+        primary: PhoneRights(grant.primary_line),
+        secondary: PhoneRights(grant.secondary_line),
+    }
+}
+
+fn monitor_rights(grants: &[callboard_core::directory::MonitorGrant]) -> Vec<MonitorRight> {
+    grants
+        .iter()
+        .filter_map(|m| {
+            Some(MonitorRight {
+                line: key(&m.line)?,
+                clip: m.clip,
+                pickup: m.pickup,
+            })
+        })
+        .collect()
+}
+
+/// The lines a user is bound to (main devices), in order: manual phones, then the business
+/// numbers when automatic binding is on.
+pub fn bound_lines(rules: &LocationRules, user: &User, lines: &[String]) -> Vec<String> {
+    let numbers = &user.profile.numbers;
+    let stored = |n: &Option<String>| n.as_deref().and_then(|n| rules.normalize(n).ok());
+    let inputs = UserNumbers {
+        business: stored(&numbers.business),
+        business2: stored(&numbers.business2),
+        bind_business: user.profile.bind_business,
+        bind_business2: user.profile.bind_business2,
+        first_phone: numbers.first_phone.clone(),
+        second_phone: numbers.second_phone.clone(),
+    };
+    bind_lines(rules, &inputs, lines)
+}
+
+/// The rights inputs of one user.
+pub fn user_rights(rules: &LocationRules, user: &User, lines: &[String]) -> UserRights {
+    let profile = &user.profile;
+    let main_devices: Vec<LineKey> = bound_lines(rules, user, lines)
+        .iter()
+        .filter_map(|l| key(l))
+        .collect();
+    UserRights {
+        login: user.login.clone(),
+        services: Services(profile.services),
+        services2: Services2(profile.services2),
+        primary_line: main_devices.first().cloned(),
+        secondary_line: main_devices.get(1).cloned(),
+        main_devices,
+        additional_lines: profile
+            .lines
+            .iter()
+            .filter_map(|g| {
+                Some(LineGrant {
+                    line: key(&g.line)?,
+                    access: LineAccess(g.access),
+                })
+            })
+            .collect(),
+        monitor_rights: monitor_rights(&profile.monitors),
+        permissions: profile
+            .grants
+            .iter()
+            .map(|g| UserPermission {
+                grantee: if g.to.trim() == "*" {
+                    Grantee::Everyone
+                } else {
+                    Grantee::User(g.to.trim().to_owned())
+                },
+                rights: person_rights(g),
+            })
+            .collect(),
+        blf: Default::default(),
+    }
+}
+
+fn group_rights(group: &Group) -> GroupRights {
+    let profile = &group.profile;
+    GroupRights {
+        name: group.name.clone(),
+        members: group.members.clone(),
+        leader: profile.leader.clone(),
+        deputy: profile.deputy.clone(),
+        services: Services(profile.services),
+        services2: Services2(profile.services2),
+        group_line: profile.line.as_deref().and_then(key).map(|line| LineGrant {
+            line,
+            access: LineAccess(profile.line_access),
+        }),
+        monitor_rights: Vec::new(),
+        member_permissions: profile
+            .member_grant
+            .as_ref()
+            .map(person_rights)
+            .unwrap_or(PersonRights::NONE),
+        leader_permissions: profile
+            .leader_grant
+            .as_ref()
+            .map(person_rights)
+            .unwrap_or(PersonRights::NONE),
+    }
+}
+
+/// Line numbers callboard knows: the identities phones reported, plus extra ones (the demo
+/// switch's), as line keys.
+pub async fn known_lines(store: &Store, extra: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut lines: Vec<String> = store
+        .phones()
+        .await?
+        .iter()
+        .flat_map(|p| p.identities.iter())
+        .filter_map(|i| key(i).map(|k| k.to_string()))
+        .collect();
+    lines.extend(extra.iter().cloned());
+    lines.sort();
+    lines.dedup();
+    Ok(lines)
+}
+
+/// Reads the global grants.
+pub async fn global_grants(store: &Store) -> Result<GlobalGrants, StoreError> {
+    match store.setting(GLOBAL_RIGHTS_SETTING).await? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            column: "settings.rights.global",
+            detail: e.to_string(),
+        }),
+        None => Ok(GlobalGrants::default()),
+    }
+}
+
+/// Builds the whole model from the store.
+pub async fn build_model(
+    store: &Store,
+    rules: &LocationRules,
+    extra_lines: &[String],
+) -> Result<RightsModel, StoreError> {
+    let lines = known_lines(store, extra_lines).await?;
+    let users = store.users().await?;
+    let groups = store.groups().await?;
+    let global = global_grants(store).await?;
+    let global = GlobalRights {
+        services: Services(global.services),
+        services2: Services2(global.services2),
+        monitor_rights: monitor_rights(&global.monitors),
+        person_rights: global
+            .person
+            .as_ref()
+            .map(person_rights)
+            .unwrap_or(PersonRights::NONE),
+    };
+    Ok(RightsModel::new(
+        users.iter().map(|u| user_rights(rules, u, &lines)),
+        groups.iter().map(group_rights),
+        global,
+    ))
+}
+
+/// The cached model of a running server.
+pub struct CachedRights {
+    store: Store,
+    rules: LocationRules,
+    extra_lines: Vec<String>,
+    max_age: Duration,
+    cache: RwLock<Option<(Instant, Arc<RightsModel>)>>,
+}
+
+impl CachedRights {
+    /// A cache over `store` whose model is rebuilt after `max_age`.
+    pub fn new(
+        store: Store,
+        rules: LocationRules,
+        extra_lines: Vec<String>,
+        max_age: Duration,
+    ) -> Self {
+        CachedRights {
+            store,
+            rules,
+            extra_lines,
+            max_age,
+            cache: RwLock::new(None),
+        }
+    }
+
+    /// The model; rebuilt when older than the maximum age, or when `must_know` is missing.
+    pub async fn model(&self, must_know: Option<&str>) -> Result<Arc<RightsModel>, StoreError> {
+        let cached = self.cache.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some((built, model)) = cached {
+            let fresh = built.elapsed() < self.max_age;
+            let knows = must_know.is_none_or(|login| model.user(login).is_some());
+            if fresh && knows {
+                return Ok(model);
+            }
+        }
+        let started = Instant::now();
+        let model = Arc::new(build_model(&self.store, &self.rules, &self.extra_lines).await?);
+        tracing::debug!(
+            took_ms = started.elapsed().as_millis() as u64,
+            "rights model rebuilt"
+        );
+        *self.cache.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), model.clone()));
+        Ok(model)
+    }
+}
