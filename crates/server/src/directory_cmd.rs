@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use callboard_core::directory::{Computer, ComputerProfile, Group, GroupProfile, Source, User};
+use callboard_core::directory::{
+    Computer, ComputerProfile, Group, GroupProfile, LineGrant, MonitorGrant, Source, User,
+};
 use callboard_core::numbers::LocationRules;
 use callboard_core::passwords::{Credentials, PasswordPolicy, generate_password};
 use callboard_store::{AccountKind, NewUser, Store, StoreError};
@@ -113,6 +115,14 @@ pub struct UserArgs {
     /// USERRIGHTS2_* bits (decimal or 0x hex).
     #[arg(long, value_parser = parse_bits)]
     pub services2: Option<u32>,
+    /// A monitor right on another line: `LINE`, `LINE:clip`, `LINE:pickup` or
+    /// `LINE:clip:pickup` (repeatable). Without `clip` only free/busy is visible.
+    #[arg(long = "monitor", value_parser = parse_monitor)]
+    pub monitors: Vec<MonitorGrant>,
+    /// An additional line with its LINEACCESS_* bits: `LINE:BITS` (repeatable), e.g.
+    /// `205:0x804` (make calls, see incoming numbers).
+    #[arg(long = "line", value_parser = parse_line_grant)]
+    pub lines: Vec<LineGrant>,
     /// A "user without login": cannot log in, exists for speed-dial groups.
     #[arg(long)]
     pub without_login: bool,
@@ -220,6 +230,44 @@ pub enum ComputerCommand {
     },
 }
 
+/// `LINE[:clip][:pickup]`.
+pub fn parse_monitor(text: &str) -> Result<MonitorGrant, String> {
+    let mut parts = text.split(':');
+    let line = parts.next().unwrap_or("").trim().to_owned();
+    if line.is_empty() {
+        return Err(format!(
+            "`{text}`: expected LINE, LINE:clip, LINE:pickup or LINE:clip:pickup"
+        ));
+    }
+    let mut grant = MonitorGrant {
+        line,
+        clip: false,
+        pickup: false,
+    };
+    for flag in parts {
+        match flag.trim() {
+            "clip" => grant.clip = true,
+            "pickup" => grant.pickup = true,
+            other => return Err(format!("`{other}` is not `clip` or `pickup`")),
+        }
+    }
+    Ok(grant)
+}
+
+/// `LINE:BITS`.
+pub fn parse_line_grant(text: &str) -> Result<LineGrant, String> {
+    let (line, bits) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}`: expected LINE:BITS, e.g. 205:0x804"))?;
+    if line.trim().is_empty() {
+        return Err(format!("`{text}`: the line is missing"));
+    }
+    Ok(LineGrant {
+        line: line.trim().to_owned(),
+        access: parse_bits(bits)?,
+    })
+}
+
 /// Decimal or `0x` hex bit fields.
 pub fn parse_bits(text: &str) -> Result<u32, String> {
     let text = text.trim();
@@ -313,6 +361,8 @@ pub fn build_user(args: &UserArgs, rules: &LocationRules) -> Result<User, Vec<St
     }
     profile.bind_business = !args.no_bind_business;
     profile.bind_business2 = !args.no_bind_business2;
+    profile.monitors = args.monitors.clone();
+    profile.lines = args.lines.clone();
     profile.services = args.services.unwrap_or(0);
     profile.services2 = args.services2.unwrap_or(0);
     user.can_login = !args.without_login;

@@ -87,6 +87,41 @@ pub struct CtiClient {
 }
 
 impl CtiClient {
+    /// Connects to `127.0.0.1:port` and logs in as `user` (optionally from `computer`);
+    /// returns the client when the login was accepted, and the server's answer either way.
+    pub fn try_login(
+        port: u16,
+        user: &str,
+        password: &str,
+        computer: Option<&str>,
+    ) -> (Option<CtiClient>, Frame) {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        let mut client = CtiClient {
+            stream,
+            decoder: FrameDecoder::new(),
+            pending: Vec::new(),
+            events: VecDeque::new(),
+            next_invoke: 1,
+            session_id: String::new(),
+            last_seq: 0,
+        };
+        let computer = computer
+            .map(|c| format!("<computerName>{c}</computerName>"))
+            .unwrap_or_default();
+        let login = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><StartApplicationSession xmlns="{SESSION_NS}"><applicationInfo><applicationID>directory-e2e</applicationID><applicationSpecificInfo><SessionLoginInfo><userName>{user}</userName><password>{password}</password>{computer}</SessionLoginInfo></applicationSpecificInfo></applicationInfo><requestedSessionDuration>300</requestedSessionDuration></StartApplicationSession>"#
+        );
+        let response = client.request(&login);
+        match response.message() {
+            CstaMessage::StartApplicationSessionPosResponse(pos) => {
+                client.session_id = pos.session_id;
+                (Some(client), response)
+            }
+            _ => (None, response),
+        }
+    }
+
     /// Connects to `127.0.0.1:port` and logs in with the test account.
     pub fn login(port: u16) -> CtiClient {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
