@@ -60,6 +60,11 @@ pub enum Command {
     /// Computers of the internal directory.
     #[command(subcommand)]
     Computer(crate::directory_cmd::ComputerCommand),
+    /// Import users from a CSV file (header row: the `user add` option names); all or nothing.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 /// `callboard phones …`
@@ -166,6 +171,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let loaded = load_config(global.config.as_deref())?;
             small_runtime()?.block_on(crate::directory_cmd::run_group(
                 command,
+                &loaded.config,
+                &global.data_dir,
+            ))
+        }
+        Command::Import { file } => {
+            let loaded = load_config(global.config.as_deref())?;
+            small_runtime()?.block_on(crate::import_cmd::run(
+                &file,
                 &loaded.config,
                 &global.data_dir,
             ))

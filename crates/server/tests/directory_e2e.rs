@@ -461,3 +461,69 @@ fn a_watcher_without_clip_sees_the_call_on_a_phone_but_never_the_callers_number(
     );
     phone.finish();
 }
+
+#[test]
+fn a_csv_import_is_all_or_nothing_with_errors_per_row() {
+    let server = demo_server(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "login,first_name,last_name,business,mobile,services,monitors,password\n\
+         alice,Alice,Anders,201,0171 1111111,0x208,206;207:clip,pw-alice\n\
+         bob,Bob,Berg,+49 (30) 555 202,,8,,\n\
+         carol,Carol,Chen,,,,,pw-carol\n",
+    )
+    .unwrap();
+    let out = cli_ok(&server, &["import", good.to_str().unwrap()]);
+    assert!(out.contains("imported 3 user(s)"), "{out}");
+    let bob: serde_json::Value = serde_json::from_str(&cli_ok(
+        &server,
+        &["user", "show", "bob", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(bob["numbers"]["business"]["stored"], "+4930555202");
+    login(&server, "alice", "pw-alice", None).monitor("201");
+    // bob had no password: he gets one handed over at his first login.
+    let (client, answer) = CtiClient::try_login(server.cti_tcp, "bob", "anything", None);
+    assert!(client.is_some(), "{}", answer.xml);
+    assert!(answer.xml.contains("transferredPassword"), "{}", answer.xml);
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "login,business,services,password\n\
+         dave,201,1,pw\n\
+         erin,not a number,2,pw\n\
+         dave,202,x,pw\n\
+         alice,203,4,pw\n",
+    )
+    .unwrap();
+    let output = server.cli(&["import", bad.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("row 3: business"), "{err}");
+    assert!(err.contains("row 4: services"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    // The rows that were fine were not written either; an existing login fails the whole file.
+    let fixed = dir.path().join("fixed.csv");
+    std::fs::write(&fixed, "login,business\ndave,201\nalice,203\n").unwrap();
+    let output = server.cli(&["import", fixed.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    let list: serde_json::Value =
+        serde_json::from_str(&cli_ok(&server, &["user", "list", "--format", "json"])).unwrap();
+    let logins: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(logins, vec!["alice", "bob", "carol"]);
+
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(&unknown, "login,shoe_size\nfrank,44\n").unwrap();
+    let output = server.cli(&["import", unknown.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`shoe_size`"));
+}
