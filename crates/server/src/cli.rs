@@ -60,6 +60,9 @@ pub enum Command {
     /// Computers of the internal directory.
     #[command(subcommand)]
     Computer(crate::directory_cmd::ComputerCommand),
+    /// The LDAP / Active Directory source.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// Import users from a CSV file (header row: the `user add` option names); all or nothing.
     Import {
         /// The CSV file.
@@ -86,6 +89,13 @@ pub enum PhonesCommand {
         /// MAC address, 12 hex digits with or without `:`/`-`.
         mac: String,
     },
+}
+
+/// `callboard directory …`
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Read users, groups and computers from LDAP / Active Directory now.
+    Sync,
 }
 
 /// `callboard config …`
@@ -175,6 +185,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &global.data_dir,
             ))
         }
+        Command::Directory(DirectoryCommand::Sync) => {
+            let loaded = load_config(global.config.as_deref())?;
+            small_runtime()?.block_on(sync_now(&loaded.config, &global.data_dir))
+        }
         Command::Import { file } => {
             let loaded = load_config(global.config.as_deref())?;
             small_runtime()?.block_on(crate::import_cmd::run(
@@ -200,4 +214,58 @@ fn small_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+/// `callboard directory sync` with a progress line per object kind.
+async fn sync_now(config: &Config, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    if config.directory.source != "ldap" {
+        eprintln!(
+            "error: directory.source is `{}`; set it to `ldap` (and [directory.ldap]) to synchronise",
+            config.directory.source
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let store = crate::phones_cmd::open_store(config, data_dir).await?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let shown = bar.clone();
+    let mut progress = move |p: callboard_directory::Progress| {
+        shown.set_message(format!(
+            "reading {:?}: {}{}",
+            p.kind,
+            p.read,
+            if p.done { " (done)" } else { "" }
+        ));
+    };
+    let result = crate::directory_sync::synchronise(&store, config, &mut progress).await;
+    bar.finish_and_clear();
+    store.close().await;
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: directory sync failed: {error:#}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!(
+        "synchronised {} user(s) ({} new, {} disabled), {} group(s), {} computer(s){}",
+        report.users,
+        report.new_users,
+        report.disabled,
+        report.groups,
+        report.computers,
+        if report.written_back > 0 {
+            format!(", {} SIP address(es) written back", report.written_back)
+        } else {
+            String::new()
+        }
+    );
+    for problem in &report.problems {
+        println!("warning: {problem}");
+    }
+    Ok(ExitCode::SUCCESS)
 }

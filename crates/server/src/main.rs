@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod config;
 mod directory_cmd;
+mod directory_sync;
 mod import_cmd;
 mod logging;
 mod phones_cmd;

@@ -121,6 +121,13 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     } else {
         None
     };
+    if config.directory.source == "ldap" && config.directory.ldap.sync_interval_seconds > 0 {
+        tokio::spawn(scheduled_sync(
+            store.clone(),
+            config.clone(),
+            shutdown.clone(),
+        ));
+    }
     let rights = Arc::new(CachedRights::new(
         store.clone(),
         config.numbers.rules(),
@@ -260,6 +267,42 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("callboard stopped");
     Ok(())
+}
+
+/// Synchronises the LDAP directory at start and every `sync_interval_seconds`.
+async fn scheduled_sync(
+    store: callboard_store::Store,
+    config: Config,
+    shutdown: CancellationToken,
+) {
+    let every = Duration::from_secs(u64::from(config.directory.ldap.sync_interval_seconds));
+    loop {
+        let started = std::time::Instant::now();
+        match crate::directory_sync::synchronise(&store, &config, &mut |_| {}).await {
+            Ok(report) => {
+                tracing::info!(
+                    users = report.users,
+                    new = report.new_users,
+                    disabled = report.disabled,
+                    groups = report.groups,
+                    computers = report.computers,
+                    problems = report.problems.len(),
+                    took_ms = started.elapsed().as_millis() as u64,
+                    "directory synchronised"
+                );
+                for problem in report.problems.iter().take(20) {
+                    tracing::warn!(%problem, "directory entry not taken as is");
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = %format!("{error:#}"), "directory synchronisation failed; retrying at the next interval")
+            }
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
 }
 
 async fn wait_for_signal() {
