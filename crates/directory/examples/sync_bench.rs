@@ -10,6 +10,11 @@
 //! entry arrives through paged results): schema mode on the cold server, then reserved mode and
 //! schema mode again on the warm one, and OpenLDAP's `ldapsearch` as a baseline. Needs slapd and
 //! ldap-utils installed.
+//!
+//! With `--hold` as the last argument it only loads the users, prints
+//! `LDAP <url> <bind dn> <password> <base dn>` and keeps slapd running until its standard input
+//! closes: `bench/directory_sync.sh` uses that to time `callboard directory sync` (store writes
+//! included) against it.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -20,7 +25,12 @@ use callboard_directory::{Mode, ObjectKind, Progress, read_directory};
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let hold = args.last().is_some_and(|a| a == "--hold");
+    if hold {
+        args.pop();
+    }
+    let mut args = args.into_iter();
     let count: usize = args
         .next()
         .map(|a| a.parse().expect("N must be a number"))
@@ -50,6 +60,22 @@ async fn main() {
         "slapadd + slapd start: {:.2} s",
         started.elapsed().as_secs_f64()
     );
+
+    if hold {
+        println!(
+            "LDAP {} {} {} {}",
+            slapd.ldap_url,
+            common::SYNC_DN,
+            common::SYNC_PW,
+            common::BASE
+        );
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink)
+        })
+        .await;
+        return;
+    }
 
     // the first pass meets a cold slapd (entry cache empty, database pages read from disk)
     for (pass, mode) in [

@@ -48,14 +48,25 @@ impl StoreAccounts {
         &self,
         kind: AccountKind,
         name: &str,
-        mut credentials: Credentials,
+        credentials: Credentials,
         password: Option<&str>,
     ) -> Result<Option<String>, LoginRefusal> {
-        let outcome = self
-            .policy
-            .check(&mut credentials, password, now_ms())
-            .map_err(|_| LoginRefusal::Unavailable)?;
-        if let Err(error) = self.store.set_credentials(kind, name, &credentials).await {
+        let before = credentials.clone();
+        // argon2 takes tens of milliseconds of CPU: off the async workers
+        let policy = self.policy.clone();
+        let password = password.map(str::to_owned);
+        let (outcome, credentials) = tokio::task::spawn_blocking(move || {
+            let mut credentials = credentials;
+            let outcome = policy.check(&mut credentials, password.as_deref(), now_ms());
+            (outcome, credentials)
+        })
+        .await
+        .map_err(|_| LoginRefusal::Unavailable)?;
+        let outcome = outcome.map_err(|_| LoginRefusal::Unavailable)?;
+        // a right password on an account without failures changes nothing worth a write
+        if credentials != before
+            && let Err(error) = self.store.set_credentials(kind, name, &credentials).await
+        {
             tracing::warn!(%error, "storing login state failed");
             return Err(LoginRefusal::Unavailable);
         }
@@ -220,10 +231,12 @@ impl AccountDirectory for StoreAccounts {
                 return Ok(accepted);
             }
             // Unknown name: spend the time a real check costs.
-            let _ = callboard_core::passwords::verify(
-                &self.decoy,
-                request.password.as_deref().unwrap_or(""),
-            );
+            let decoy = self.decoy.clone();
+            let password = request.password.clone().unwrap_or_default();
+            let _ = tokio::task::spawn_blocking(move || {
+                callboard_core::passwords::verify(&decoy, &password)
+            })
+            .await;
             Err(LoginRefusal::Invalid)
         })
     }

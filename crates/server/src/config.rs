@@ -84,11 +84,11 @@ pub struct LdapConfig {
     pub bind_password: String,
     /// Where users, groups and computers are searched.
     pub base_dn: String,
-    /// LDAP filter of the users to take.
+    /// LDAP filter of the users to take; empty: the mode's default.
     pub user_filter: String,
-    /// LDAP filter of the groups to take.
+    /// LDAP filter of the groups to take; empty: the mode's default.
     pub group_filter: String,
-    /// LDAP filter of the computers to take.
+    /// LDAP filter of the computers to take; empty: the mode's default.
     pub computer_filter: String,
     /// `schema` (ectisrv3* attributes) or `reserved` (everything in `extensionName`).
     pub mode: String,
@@ -109,9 +109,9 @@ impl Default for LdapConfig {
             bind_dn: String::new(),
             bind_password: String::new(),
             base_dn: String::new(),
-            user_filter: "(&(objectClass=user)(ectisrv3CTIEnabled=TRUE))".into(),
-            group_filter: "(&(objectClass=group)(ectisrv3CTIEnabled=TRUE))".into(),
-            computer_filter: "(&(objectClass=computer)(ectisrv3CTIEnabled=TRUE))".into(),
+            user_filter: String::new(),
+            group_filter: String::new(),
+            computer_filter: String::new(),
             mode: "schema".into(),
             sync_interval_seconds: 3600,
             write_back: false,
@@ -841,12 +841,6 @@ impl Config {
                 "sip.phone_password is not set: every phone will be refused (set it in [sip] or {})",
                 env_var_name("sip.phone_password")
             ));
-        }
-        if self.cti.accounts.is_empty() && !self.cti.tcp_listen.is_empty() {
-            warnings.push(
-                "cti.accounts is empty: no CTI client can log in (add [[cti.accounts]] name/password)"
-                    .into(),
-            );
         }
         if !self.sip.wan_address.is_empty()
             && self.sip.wan_tcp_listen.is_empty()

@@ -197,17 +197,73 @@ pub async fn build_model(
     ))
 }
 
-/// The cached model of a running server.
+/// The cached model of a running server. A model is kept with the store's directory revision
+/// it was built from: any change of users, groups, computers or settings (the CLI, an import, a
+/// directory sync, another node) makes the next login rebuild it, so a login always gets the
+/// rights as stored. Lines callboard learns from phones are no directory change: when the model
+/// is older than the maximum age, it is served and a fresh one is built in the background.
+/// Concurrent rebuilds are merged into one.
 pub struct CachedRights {
+    inner: Arc<Inner>,
+}
+
+/// A built model with what it was built from.
+#[derive(Clone)]
+struct Built {
+    revision: i64,
+    at: Instant,
+    model: Arc<RightsModel>,
+}
+
+struct Inner {
     store: Store,
     rules: LocationRules,
     extra_lines: Vec<String>,
     max_age: Duration,
-    cache: RwLock<Option<(Instant, Arc<RightsModel>)>>,
+    cache: RwLock<Option<Built>>,
+    /// Held while a model is built, so only one build runs at a time.
+    building: tokio::sync::Mutex<()>,
+}
+
+impl Inner {
+    fn cached(&self) -> Option<Built> {
+        self.cache.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Builds a model, unless one at least as new as `revision` and built after `after`
+    /// appeared while waiting for the lock (someone else just built it).
+    async fn rebuild(
+        &self,
+        revision: i64,
+        after: Option<Instant>,
+    ) -> Result<Arc<RightsModel>, StoreError> {
+        let _building = self.building.lock().await;
+        if let Some(built) = self.cached()
+            && built.revision >= revision
+            && after.is_none_or(|seen| built.at > seen)
+        {
+            return Ok(built.model);
+        }
+        let started = Instant::now();
+        let revision = self.store.directory_revision().await?;
+        let model = Arc::new(build_model(&self.store, &self.rules, &self.extra_lines).await?);
+        tracing::debug!(
+            took_ms = started.elapsed().as_millis() as u64,
+            users = model.users().count(),
+            revision,
+            "rights model rebuilt"
+        );
+        *self.cache.write().unwrap_or_else(|e| e.into_inner()) = Some(Built {
+            revision,
+            at: started,
+            model: model.clone(),
+        });
+        Ok(model)
+    }
 }
 
 impl CachedRights {
-    /// A cache over `store` whose model is rebuilt after `max_age`.
+    /// A cache over `store`; a model older than `max_age` is refreshed in the background.
     pub fn new(
         store: Store,
         rules: LocationRules,
@@ -215,32 +271,38 @@ impl CachedRights {
         max_age: Duration,
     ) -> Self {
         CachedRights {
-            store,
-            rules,
-            extra_lines,
-            max_age,
-            cache: RwLock::new(None),
+            inner: Arc::new(Inner {
+                store,
+                rules,
+                extra_lines,
+                max_age,
+                cache: RwLock::new(None),
+                building: tokio::sync::Mutex::new(()),
+            }),
         }
     }
 
-    /// The model; rebuilt when older than the maximum age, or when `must_know` is missing.
+    /// The model for a login of `must_know`: the cached one when the directory has not
+    /// changed since it was built and it knows the account, otherwise a fresh one.
     pub async fn model(&self, must_know: Option<&str>) -> Result<Arc<RightsModel>, StoreError> {
-        let cached = self.cache.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if let Some((built, model)) = cached {
-            let fresh = built.elapsed() < self.max_age;
-            let knows = must_know.is_none_or(|login| model.user(login).is_some());
-            if fresh && knows {
-                return Ok(model);
-            }
+        let revision = self.inner.store.directory_revision().await?;
+        let Some(built) = self.inner.cached() else {
+            return self.inner.rebuild(revision, None).await;
+        };
+        let knows = must_know.is_none_or(|login| built.model.user(login).is_some());
+        if built.revision < revision || !knows {
+            return self.inner.rebuild(revision, Some(built.at)).await;
         }
-        let started = Instant::now();
-        let model = Arc::new(build_model(&self.store, &self.rules, &self.extra_lines).await?);
-        tracing::debug!(
-            took_ms = started.elapsed().as_millis() as u64,
-            "rights model rebuilt"
-        );
-        *self.cache.write().unwrap_or_else(|e| e.into_inner()) =
-            Some((Instant::now(), model.clone()));
-        Ok(model)
+        if built.at.elapsed() >= self.inner.max_age
+            && let Ok(_idle) = self.inner.building.try_lock()
+        {
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                if let Err(error) = inner.rebuild(revision, Some(built.at)).await {
+                    tracing::warn!(%error, "refreshing the rights model failed");
+                }
+            });
+        }
+        Ok(built.model)
     }
 }

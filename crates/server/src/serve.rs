@@ -132,8 +132,24 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
         store.clone(),
         config.numbers.rules(),
         crate::user_show::demo_lines(&config),
-        Duration::from_secs(5),
+        Duration::from_secs(30),
     ));
+    // the first login should not wait for the rights model of a large directory
+    let warm = rights.clone();
+    let (warm_store, technical_accounts) = (store.clone(), !config.cti.accounts.is_empty());
+    tokio::spawn(async move {
+        match warm.model(None).await {
+            Ok(model) if model.users().next().is_none() && !technical_accounts => {
+                if warm_store.computers().await.is_ok_and(|c| c.is_empty()) {
+                    tracing::warn!(
+                        "no CTI client can log in: the directory has no users or computers and [cti] accounts is empty (add one with `callboard user add`)"
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "building the rights model failed"),
+        }
+    });
     let accounts = StoreAccounts::new(store.clone(), password_policy(&config), rights);
     let cti = CtiListener::new(
         hub.clone(),

@@ -130,9 +130,44 @@ pub async fn run(
             println!("bound lines   {}", bound.join(", "));
             println!("groups        {}", groups.join(", "));
             for (line, rights) in effective.lines() {
-                println!("line {line:<8} {:?}", rights);
+                println!("line {line:<8} {}", line_summary(&rights));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line's rights for people: what is seen, then what may be done.
+fn line_summary(rights: &callboard_core::rights::LineRights) -> String {
+    use callboard_core::rights::Visibility;
+    let seen = match rights.monitor {
+        Visibility::None => "not visible".to_owned(),
+        Visibility::FreeBusy => "free/busy only".to_owned(),
+        Visibility::Full => "all numbers".to_owned(),
+        Visibility::Partial(_) => {
+            let classes: Vec<&str> = [
+                (rights.see_incoming_numbers, "incoming"),
+                (rights.see_outgoing_numbers, "outgoing"),
+                (rights.see_redirected_numbers, "redirected"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            format!("{} numbers", classes.join("+"))
+        }
+    };
+    let mut parts = vec![seen];
+    for (on, name) in [
+        (rights.main_device, "main device"),
+        (rights.control, "control"),
+        (rights.redirect, "redirect"),
+        (rights.pickup, "pickup"),
+        (rights.set_forwarding, "forwarding"),
+        (rights.only_owner_acts, "only the owner acts"),
+    ] {
+        if on {
+            parts.push(name.to_owned());
+        }
+    }
+    parts.join(", ")
 }

@@ -527,3 +527,53 @@ fn a_csv_import_is_all_or_nothing_with_errors_per_row() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("`shoe_size`"));
 }
+
+#[test]
+fn a_right_granted_while_the_server_runs_holds_at_the_next_login() {
+    let server = demo_server(&[]);
+    cli_ok(
+        &server,
+        &[
+            "user",
+            "add",
+            "zaphod",
+            "--business",
+            "201",
+            "--password",
+            "pw-zaphod",
+        ],
+    );
+    let mut before = login(&server, "zaphod", "pw-zaphod", None);
+    assert_eq!(
+        monitor_error(&mut before, "205"),
+        "operation/privilegeViolationSpecifiedDevice"
+    );
+    before.stop_session();
+
+    // A group line with monitor (numbers in) access, given right now: the cached rights model
+    // must not hide it from the next login.
+    cli_ok(
+        &server,
+        &[
+            "group",
+            "add",
+            "heart-of-gold",
+            "--members",
+            "zaphod",
+            "--line",
+            "205",
+            "--line-access",
+            "0x800",
+        ],
+    );
+    let mut after = login(&server, "zaphod", "pw-zaphod", None);
+    after.monitor("205");
+
+    // And taken away again.
+    cli_ok(&server, &["group", "delete", "heart-of-gold"]);
+    let mut again = login(&server, "zaphod", "pw-zaphod", None);
+    assert_eq!(
+        monitor_error(&mut again, "205"),
+        "operation/privilegeViolationSpecifiedDevice"
+    );
+}

@@ -27,6 +27,11 @@ pub struct NewUser {
     pub credentials: Credentials,
 }
 
+/// Counts one more change of users, groups, computers or settings; run inside the writing
+/// transaction. Readers that cache something built from the directory compare revisions.
+pub(crate) const BUMP_REVISION: &str =
+    "UPDATE directory_revision SET revision = revision + 1 WHERE id = 1";
+
 /// The case-insensitive key of a name.
 pub(crate) fn key(name: &str) -> String {
     name.trim().to_lowercase()
@@ -244,6 +249,7 @@ macro_rules! directory_repository {
                             .await?;
                     }
                 }
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -254,12 +260,15 @@ macro_rules! directory_repository {
                 disabled: bool,
                 now_ms: i64,
             ) -> Result<bool, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query("UPDATE users SET disabled = $2, updated_ms = $3 WHERE login_key = $1")
                     .bind($crate::directory::key(login))
                     .bind(disabled)
                     .bind(now_ms)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(done.rows_affected() > 0)
             }
 
@@ -269,6 +278,7 @@ macro_rules! directory_repository {
                 sqlx::query("DELETE FROM user_numbers WHERE login_key = $1").bind(&login_key).execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM group_members WHERE login_key = $1").bind(&login_key).execute(&mut *tx).await?;
                 let done = sqlx::query("DELETE FROM users WHERE login_key = $1").bind(&login_key).execute(&mut *tx).await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(done.rows_affected() > 0)
             }
@@ -370,6 +380,7 @@ macro_rules! directory_repository {
                 if name_key.is_empty() {
                     return Err($crate::StoreError::Invalid("a computer name must not be empty".into()));
                 }
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO computers (name_key, name, profile, source, external_id, updated_ms)
                      VALUES ($1, $2, $3, $4, $5, $6)
@@ -382,16 +393,21 @@ macro_rules! directory_repository {
                 .bind($crate::directory::source_name(&computer.source))
                 .bind(computer.external_id.as_deref())
                 .bind(now_ms)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
             pub(crate) async fn delete_computer(&self, name: &str) -> Result<bool, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query("DELETE FROM computers WHERE name_key = $1")
                     .bind($crate::directory::key(name))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(done.rows_affected() > 0)
             }
 
@@ -490,6 +506,7 @@ macro_rules! directory_repository {
                         .execute(&mut *tx)
                         .await?;
                 }
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -499,6 +516,7 @@ macro_rules! directory_repository {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("DELETE FROM group_members WHERE group_key = $1").bind(&name_key).execute(&mut *tx).await?;
                 let done = sqlx::query("DELETE FROM user_groups WHERE name_key = $1").bind(&name_key).execute(&mut *tx).await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(done.rows_affected() > 0)
             }
@@ -515,6 +533,14 @@ macro_rules! directory_repository {
                 rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
             }
 
+            pub(crate) async fn directory_revision(&self) -> Result<i64, $crate::StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT revision FROM directory_revision WHERE id = 1")
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map_or(Ok(0), |r| Ok(r.try_get("revision")?))
+            }
+
             pub(crate) async fn setting(&self, key: &str) -> Result<Option<String>, $crate::StoreError> {
                 use sqlx::Row;
                 let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -525,13 +551,16 @@ macro_rules! directory_repository {
             }
 
             pub(crate) async fn set_setting(&self, key: &str, value: &str) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )
                 .bind(key)
                 .bind(value)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(())
             }
         }

@@ -206,6 +206,12 @@ impl Store {
         dispatch!(self, groups_of(login))
     }
 
+    /// A counter that grows with every change of users, groups, computers or settings (not
+    /// with logins); equal revisions mean an unchanged directory.
+    pub async fn directory_revision(&self) -> Result<i64, StoreError> {
+        dispatch!(self, directory_revision())
+    }
+
     /// A global setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         dispatch!(self, setting(key))

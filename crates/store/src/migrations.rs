@@ -89,6 +89,15 @@ pub(crate) const SQLITE: &[Migration] = &[
             value TEXT NOT NULL
           )",
     },
+    Migration {
+        version: 3,
+        name: "directory revision",
+        sql: "CREATE TABLE directory_revision (
+            id INTEGER PRIMARY KEY NOT NULL,
+            revision BIGINT NOT NULL
+          );
+          INSERT INTO directory_revision (id, revision) VALUES (1, 0)",
+    },
 ];
 
 /// The PostgreSQL migrations, oldest first (same versions and meaning as [`SQLITE`]).
@@ -168,5 +177,14 @@ pub(crate) const POSTGRES: &[Migration] = &[
             key TEXT PRIMARY KEY NOT NULL,
             value TEXT NOT NULL
           )",
+    },
+    Migration {
+        version: 3,
+        name: "directory revision",
+        sql: "CREATE TABLE directory_revision (
+            id INTEGER PRIMARY KEY NOT NULL,
+            revision BIGINT NOT NULL
+          );
+          INSERT INTO directory_revision (id, revision) VALUES (1, 0)",
     },
 ];

@@ -177,6 +177,7 @@ macro_rules! repository {
                 updates: &[$crate::PhoneUpdate],
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
+                let mut lines_changed = false;
                 for update in updates {
                     match update {
                         $crate::PhoneUpdate::Registered(reg) => {
@@ -211,13 +212,20 @@ macro_rules! repository {
                                 .await?;
                         }
                         $crate::PhoneUpdate::Identities { mac, identities } => {
-                            sqlx::query("UPDATE phones SET identities = $2 WHERE mac = $1")
-                                .bind(mac.to_string())
-                                .bind($crate::repository::identities_json(identities)?)
-                                .execute(&mut *tx)
-                                .await?;
+                            // lines bind to users (NUM2): new lines are a directory change
+                            let changed = sqlx::query(
+                                "UPDATE phones SET identities = $2 WHERE mac = $1 AND identities <> $2",
+                            )
+                            .bind(mac.to_string())
+                            .bind($crate::repository::identities_json(identities)?)
+                            .execute(&mut *tx)
+                            .await?;
+                            lines_changed |= changed.rows_affected() > 0;
                         }
                     }
+                }
+                if lines_changed {
+                    sqlx::query($crate::directory::BUMP_REVISION).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())

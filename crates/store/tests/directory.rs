@@ -263,7 +263,63 @@ async fn settings_are_kept(db: TestDb) {
     );
 }
 
+async fn every_directory_change_and_no_login_moves_the_revision(db: TestDb) {
+    let store = db.open().await;
+    let mut last = store.directory_revision().await.unwrap();
+    let mut moved = |now: i64, what: &str| {
+        assert!(
+            now > last,
+            "{what} did not move the revision ({now} <= {last})"
+        );
+        last = now;
+    };
+    store.add_users(&[user("arthur", None)], 1).await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "add_users");
+    store.set_user_disabled("arthur", true, 2).await.unwrap();
+    moved(
+        store.directory_revision().await.unwrap(),
+        "set_user_disabled",
+    );
+    let computer = Computer {
+        name: "WS-1".into(),
+        profile: ComputerProfile::default(),
+        source: Source::Internal,
+        external_id: None,
+    };
+    store.save_computer(&computer, 3).await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "save_computer");
+    store.delete_computer("WS-1").await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "delete_computer");
+    let group = Group {
+        name: "Sales".into(),
+        profile: GroupProfile::default(),
+        members: vec!["arthur".into()],
+        source: Source::Internal,
+        external_id: None,
+    };
+    store.save_group(&group, 4).await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "save_group");
+    store.delete_group("Sales").await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "delete_group");
+    store.set_setting("rights.global", "{}").await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "set_setting");
+    store.delete_user("arthur").await.unwrap();
+    moved(store.directory_revision().await.unwrap(), "delete_user");
+
+    let before = store.directory_revision().await.unwrap();
+    store
+        .set_credentials(AccountKind::User, "arthur", &Credentials::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.directory_revision().await.unwrap(),
+        before,
+        "a login (credentials) is not a directory change"
+    );
+}
+
 conformance!(
+    every_directory_change_and_no_login_moves_the_revision,
     users_round_trip_with_profile_numbers_and_credentials,
     an_import_with_a_duplicate_writes_nothing,
     groups_keep_members_and_profiles,

@@ -75,6 +75,37 @@ async fn registration_identities_and_online_state_survive_a_reopen(db: TestDb) {
     );
 }
 
+async fn new_phone_lines_move_the_directory_revision_and_the_same_lines_do_not(db: TestDb) {
+    let store = db.open().await;
+    let identities = |lines: &[&str]| PhoneUpdate::Identities {
+        mac: mac("000413A1B2C3"),
+        identities: lines.iter().map(|l| l.to_string()).collect(),
+    };
+    store
+        .apply_phone_updates(&[registration("000413A1B2C3", 1_000, AdminState::Enabled)])
+        .await
+        .unwrap();
+    let before = store.directory_revision().await.unwrap();
+    store
+        .apply_phone_updates(&[identities(&["sip:201@pbx.example"])])
+        .await
+        .unwrap();
+    let after_new = store.directory_revision().await.unwrap();
+    assert!(after_new > before, "a phone's new line binds to users");
+    store
+        .apply_phone_updates(&[
+            registration("000413A1B2C3", 2_000, AdminState::Enabled),
+            identities(&["sip:201@pbx.example"]),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.directory_revision().await.unwrap(),
+        after_new,
+        "a re-registration with the same lines is no directory change"
+    );
+}
+
 async fn a_later_registration_keeps_first_seen_and_the_admin_decision(db: TestDb) {
     let store = db.open().await;
     store
@@ -159,6 +190,7 @@ async fn the_writer_batches_and_flush_waits_for_the_write(db: TestDb) {
 }
 
 conformance!(
+    new_phone_lines_move_the_directory_revision_and_the_same_lines_do_not,
     registration_identities_and_online_state_survive_a_reopen,
     a_later_registration_keeps_first_seen_and_the_admin_decision,
     admin_changes_from_another_process_are_seen_in_order,
