@@ -43,6 +43,12 @@ struct Args {
     /// seconds every login meets a rights model older than its cache time.
     #[arg(long, default_value_t = 0)]
     pause_ms: u64,
+    /// argon2id memory cost in KiB (the server's `[directory] argon2_memory_kib`).
+    #[arg(long, default_value_t = PasswordPolicy::default().memory_kib)]
+    argon2_memory_kib: u32,
+    /// argon2id iterations (the server's `[directory] argon2_iterations`).
+    #[arg(long, default_value_t = PasswordPolicy::default().iterations)]
+    argon2_iterations: u32,
     /// The callboard binary.
     #[arg(long, default_value = "target/release/callboard")]
     callboard: PathBuf,
@@ -162,7 +168,11 @@ async fn main() -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}/callboard.db", dir.path().display()));
 
-    let policy = PasswordPolicy::default();
+    let policy = PasswordPolicy {
+        memory_kib: args.argon2_memory_kib,
+        iterations: args.argon2_iterations,
+        ..PasswordPolicy::default()
+    };
     let started = Instant::now();
     let hash = policy.hash(PASSWORD)?;
     let hash_took = started.elapsed();
@@ -205,7 +215,9 @@ async fn main() -> anyhow::Result<()> {
             "[sip]\ntcp_listen = \"127.0.0.1:{sip_port}\"\ntls_listen = \"\"\n\n\
              [store]\nurl = \"{store_url}\"\n\n\
              [cti]\ntcp_listen = \"127.0.0.1:{cti_port}\"\n\n\
-             [log]\nlevel = \"warn\"\n"
+             [directory]\nargon2_memory_kib = {}\nargon2_iterations = {}\n\n\
+             [log]\nlevel = \"warn\"\n",
+            policy.memory_kib, policy.iterations
         ),
     )?;
     let callboard = std::fs::canonicalize(&args.callboard).with_context(|| {

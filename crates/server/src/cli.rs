@@ -252,9 +252,10 @@ async fn sync_now(config: &Config, data_dir: &Path) -> anyhow::Result<ExitCode> 
         }
     };
     println!(
-        "synchronised {} user(s) ({} new, {} disabled), {} group(s), {} computer(s){}",
+        "synchronised {} user(s) ({} new, {} changed, {} disabled), {} group(s), {} computer(s){}",
         report.users,
         report.new_users,
+        report.changed_users,
         report.disabled,
         report.groups,
         report.computers,

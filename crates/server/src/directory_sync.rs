@@ -27,10 +27,12 @@ use crate::config::{Config, LdapConfig};
 /// What a synchronisation did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
-    /// Users written.
+    /// Users read from the directory.
     pub users: usize,
     /// Users that are new.
     pub new_users: usize,
+    /// Users already stored whose data changed (written again).
+    pub changed_users: usize,
     /// Groups written.
     pub groups: usize,
     /// Computers written.
@@ -271,19 +273,43 @@ pub async fn synchronise(
             .problems
             .push(format!("{}: {}", skipped.dn, skipped.reason));
     }
-    let existing: HashSet<String> = store
+    // stored users without pictures (too big to read all at once)
+    let existing: HashMap<String, User> = store
         .users()
         .await?
         .into_iter()
-        .map(|u| u.login.to_lowercase())
+        .map(|u| (u.login.to_lowercase(), u))
         .collect();
     let mut login_of = HashMap::new();
     let mut users = Vec::with_capacity(snapshot.users.len());
+    let mut to_write = Vec::new();
     for entry in &snapshot.users {
         login_of.insert(entry.dn.to_lowercase(), entry.login.clone());
         let user = map_user(&rules, entry, &mut report.problems);
-        if !existing.contains(&user.login.to_lowercase()) {
-            report.new_users += 1;
+        let write = match existing.get(&user.login.to_lowercase()) {
+            None => {
+                report.new_users += 1;
+                true
+            }
+            Some(stored) => {
+                let mut same = *stored
+                    == User {
+                        picture: None,
+                        ..user.clone()
+                    };
+                if same && user.picture.is_some() {
+                    // pictures are compared one by one: the list above leaves them out
+                    let with_picture = store.user(&user.login).await?;
+                    same = with_picture.is_some_and(|stored| stored.picture == user.picture);
+                }
+                if !same {
+                    report.changed_users += 1;
+                }
+                !same
+            }
+        };
+        if write {
+            to_write.push(users.len());
         }
         users.push(NewUser {
             user,
@@ -296,7 +322,9 @@ pub async fn synchronise(
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    store.save_users(&users, now_ms).await?;
+    // unchanged users are not written again: a re-sync of a large directory costs only the read
+    let changed: Vec<NewUser> = to_write.iter().map(|&i| users[i].clone()).collect();
+    store.save_users(&changed, now_ms).await?;
     report.users = users.len();
     let synced: HashSet<String> = users.iter().map(|u| u.user.login.to_lowercase()).collect();
     for user in store.users().await? {

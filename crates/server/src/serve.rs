@@ -299,6 +299,7 @@ async fn scheduled_sync(
                 tracing::info!(
                     users = report.users,
                     new = report.new_users,
+                    changed = report.changed_users,
                     disabled = report.disabled,
                     groups = report.groups,
                     computers = report.computers,

@@ -98,7 +98,9 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
     let server = Server::start(&env);
     let out = sync(&server);
     assert!(
-        out.contains("synchronised 2 user(s) (2 new, 0 disabled), 1 group(s), 1 computer(s)"),
+        out.contains(
+            "synchronised 2 user(s) (2 new, 0 changed, 0 disabled), 1 group(s), 1 computer(s)"
+        ),
         "{out}"
     );
     assert!(out.contains("SIP address(es) written back"), "{out}");
@@ -115,7 +117,7 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
     runtime.block_on(slapd.ldap_tool("ldapdelete", &["uid=dave,ou=people,dc=test,dc=local"]));
     let out = sync(&server);
     assert!(
-        out.contains("synchronised 1 user(s) (0 new, 1 disabled)"),
+        out.contains("synchronised 1 user(s) (0 new, 0 changed, 1 disabled)"),
         "{out}"
     );
     let dave = json(&server, &["user", "show", "dave", "--format", "json"]);
@@ -129,6 +131,20 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
             .count(),
         1,
         "SIP added once: {proxies}"
+    );
+
+    // a changed attribute: only that user is written again
+    let change = slapd.dir().join("change.ldif");
+    std::fs::write(
+        &change,
+        "dn: uid=alice,ou=people,dc=test,dc=local\nchangetype: modify\nreplace: title\ntitle: Captain\n",
+    )
+    .unwrap();
+    runtime.block_on(slapd.ldap_tool("ldapmodify", &["-f", change.to_str().unwrap()]));
+    let out = sync(&server);
+    assert!(
+        out.contains("synchronised 1 user(s) (0 new, 1 changed, 0 disabled)"),
+        "{out}"
     );
 }
 
