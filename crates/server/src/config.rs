@@ -94,7 +94,7 @@ pub struct LdapConfig {
     pub mode: String,
     /// Seconds between automatic synchronisations; 0: only `callboard directory sync`.
     pub sync_interval_seconds: u32,
-    /// Write callboard's settings (and the SIP address) back to the directory.
+    /// Write each user's SIP address back to the directory (`proxyAddresses`).
     pub write_back: bool,
     /// Verify the server's TLS certificate (ldaps://).
     pub tls_verify: bool,
