@@ -39,6 +39,13 @@ pub enum UserCommand {
     },
     /// Set a user's password (given, generated, or handed to the client at its next login).
     Passwd(PasswordArgs),
+    /// Set a user's picture (PNG, JPEG, GIF, BMP; stored as a 96x96 PNG).
+    Picture {
+        /// Login name.
+        login: String,
+        /// The picture file.
+        file: std::path::PathBuf,
+    },
     /// Refuse a user's logins.
     Disable {
         /// Login name.
@@ -126,6 +133,9 @@ pub struct UserArgs {
     /// A "user without login": cannot log in, exists for speed-dial groups.
     #[arg(long)]
     pub without_login: bool,
+    /// A picture file (PNG, JPEG, GIF, BMP); stored as a 96x96 PNG.
+    #[arg(long)]
+    pub picture: Option<std::path::PathBuf>,
     /// The password (else a random one is generated and printed).
     #[arg(long, conflicts_with = "transfer_password")]
     pub password: Option<String>,
@@ -302,6 +312,18 @@ pub fn stored_number(rules: &LocationRules, field: &str, text: &str) -> Result<S
         .map_err(|e| format!("{field}: {e}"))
 }
 
+/// Reads a picture file and scales it to the stored 96x96 PNG.
+fn read_picture(path: &Path) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .len();
+    if size > crate::picture::MAX_PICTURE_BYTES as u64 {
+        return Err(format!("{}: {size} bytes; at most 10 MiB", path.display()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    crate::picture::scale_picture(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Builds a user from command-line or CSV fields; every problem is reported, each naming its
 /// field.
 pub fn build_user(args: &UserArgs, rules: &LocationRules) -> Result<User, Vec<String>> {
@@ -366,6 +388,12 @@ pub fn build_user(args: &UserArgs, rules: &LocationRules) -> Result<User, Vec<St
     profile.services = args.services.unwrap_or(0);
     profile.services2 = args.services2.unwrap_or(0);
     user.can_login = !args.without_login;
+    if let Some(path) = &args.picture {
+        match read_picture(path) {
+            Ok(png) => user.picture = Some(png),
+            Err(problem) => problems.push(format!("picture: {problem}")),
+        }
+    }
     if problems.is_empty() {
         Ok(user)
     } else {
@@ -519,6 +547,32 @@ pub async fn run_user(
         }
         UserCommand::Passwd(args) => {
             set_password(&store, &policy, AccountKind::User, &args).await?
+        }
+        UserCommand::Picture { login, file } => {
+            let png = match read_picture(&file) {
+                Ok(png) => png,
+                Err(problem) => {
+                    eprintln!("error: picture: {problem}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let Some(mut user) = store.user(&login).await? else {
+                eprintln!("error: user `{login}` is not known");
+                return Ok(ExitCode::FAILURE);
+            };
+            user.picture = Some(png);
+            // the stored credentials stay: save_users keeps them for existing users
+            store
+                .save_users(
+                    &[NewUser {
+                        user,
+                        credentials: Credentials::default(),
+                    }],
+                    now_ms(),
+                )
+                .await?;
+            println!("picture of `{login}` set (96x96 PNG)");
+            ExitCode::SUCCESS
         }
         UserCommand::Disable { login } => toggle(&store, &login, true).await?,
         UserCommand::Enable { login } => toggle(&store, &login, false).await?,

@@ -167,7 +167,11 @@ pub fn map_user(rules: &LocationRules, entry: &DirUser, problems: &mut Vec<Strin
         grants,
         blf: Default::default(),
     };
-    user.picture = entry.thumbnail.clone();
+    user.picture = entry.thumbnail.as_deref().and_then(|bytes| {
+        crate::picture::scale_picture(bytes)
+            .map_err(|e| problems.push(format!("user {}: picture left out: {e}", entry.login)))
+            .ok()
+    });
     user.source = Source::Ldap;
     user.external_id = Some(entry.guid.clone().unwrap_or_else(|| entry.dn.clone()));
     user

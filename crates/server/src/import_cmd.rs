@@ -78,6 +78,7 @@ fn row_args(columns: &[String], record: &csv::StringRecord) -> Result<UserArgs, 
         monitors: Vec::new(),
         lines: Vec::new(),
         without_login: false,
+        picture: None,
         password: None,
         transfer_password: false,
     };

@@ -8,6 +8,7 @@ mod directory_sync;
 mod import_cmd;
 mod logging;
 mod phones_cmd;
+mod picture;
 mod rights_loader;
 mod serve;
 mod user_show;

@@ -93,6 +93,12 @@ pub async fn run(
         "bound_lines": bound,
         "groups": groups,
         "rights": rights,
+        "picture": user.picture.as_ref().map(|png| serde_json::json!({
+            "format": "png",
+            "width": crate::picture::PICTURE_SIZE,
+            "height": crate::picture::PICTURE_SIZE,
+            "bytes": png.len(),
+        })),
     });
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
@@ -129,6 +135,9 @@ pub async fn run(
             }
             println!("bound lines   {}", bound.join(", "));
             println!("groups        {}", groups.join(", "));
+            if let Some(png) = &user.picture {
+                println!("picture       96x96 PNG, {} bytes", png.len());
+            }
             for (line, rights) in effective.lines() {
                 println!("line {line:<8} {}", line_summary(&rights));
             }

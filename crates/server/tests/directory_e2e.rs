@@ -577,3 +577,74 @@ fn a_right_granted_while_the_server_runs_holds_at_the_next_login() {
         "operation/privilegeViolationSpecifiedDevice"
     );
 }
+
+#[test]
+fn pictures_are_stored_as_96_pixel_squares_and_bad_files_change_nothing() {
+    let server = demo_server(&[]);
+    let wide = server.dir.path().join("wide.png");
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(400, 100, image::Rgb([1, 2, 3])))
+        .save_with_format(&wide, image::ImageFormat::Png)
+        .unwrap();
+    let path = wide.to_str().unwrap();
+    cli_ok(
+        &server,
+        &[
+            "user",
+            "add",
+            "trillian",
+            "--picture",
+            path,
+            "--password",
+            "pw",
+        ],
+    );
+    let show = |login: &str| {
+        let out = cli_ok(&server, &["user", "show", login, "--format", "json"]);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let trillian = show("trillian");
+    assert_eq!(trillian["picture"]["format"], "png");
+    assert_eq!(trillian["picture"]["width"], 96);
+    assert_eq!(trillian["picture"]["height"], 96);
+    let bytes = trillian["picture"]["bytes"].clone();
+
+    // not an image: refused with the reason, the stored picture stays
+    let garbage = server.dir.path().join("notes.txt");
+    std::fs::write(&garbage, "not a picture").unwrap();
+    let out = server.cli(&["user", "picture", "trillian", garbage.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: picture:") && stderr.contains("not a readable"),
+        "{stderr}"
+    );
+    assert_eq!(show("trillian")["picture"]["bytes"], bytes);
+
+    // a new picture replaces it; the password still works
+    let tall = server.dir.path().join("tall.bmp");
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(30, 90, image::Rgb([200, 0, 0])))
+        .save_with_format(&tall, image::ImageFormat::Bmp)
+        .unwrap();
+    cli_ok(
+        &server,
+        &["user", "picture", "trillian", tall.to_str().unwrap()],
+    );
+    assert_ne!(show("trillian")["picture"]["bytes"], bytes);
+    login(&server, "trillian", "pw", None);
+
+    // a user add with a bad picture writes nothing
+    let out = server.cli(&[
+        "user",
+        "add",
+        "eddie",
+        "--picture",
+        "/nonexistent/eddie.png",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/eddie.png"));
+    assert!(!server.cli(&["user", "show", "eddie"]).status.success());
+    assert_eq!(show("trillian")["picture"]["width"], 96);
+    assert!(show("trillian")["picture"].is_object());
+    let out = server.cli(&["user", "picture", "nobody", tall.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("user `nobody` is not known"));
+}

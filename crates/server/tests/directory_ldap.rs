@@ -104,6 +104,10 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
         "{out}"
     );
     assert!(out.contains("SIP address(es) written back"), "{out}");
+    assert!(
+        out.contains("warning: user alice: picture left out: not a readable"),
+        "the test data's 19-byte thumbnail is no image: {out}"
+    );
     check_synced_directory(&server);
     let proxies = runtime
         .block_on(slapd.read_attrs("uid=alice,ou=people,dc=test,dc=local", &["proxyAddresses"]));
@@ -133,17 +137,38 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
         "SIP added once: {proxies}"
     );
 
-    // a changed attribute: only that user is written again
+    // a changed attribute (a real photo now): only that user is written again, the photo
+    // stored as a 96x96 PNG
+    let photo = slapd.dir().join("photo.jpg");
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        240,
+        320,
+        image::Rgb([10, 200, 10]),
+    ))
+    .save_with_format(&photo, image::ImageFormat::Jpeg)
+    .unwrap();
     let change = slapd.dir().join("change.ldif");
     std::fs::write(
         &change,
-        "dn: uid=alice,ou=people,dc=test,dc=local\nchangetype: modify\nreplace: title\ntitle: Captain\n",
+        format!(
+            "dn: uid=alice,ou=people,dc=test,dc=local\nchangetype: modify\nreplace: thumbnailPhoto\nthumbnailPhoto:< file://{}\n",
+            photo.display()
+        ),
     )
     .unwrap();
     runtime.block_on(slapd.ldap_tool("ldapmodify", &["-f", change.to_str().unwrap()]));
     let out = sync(&server);
     assert!(
         out.contains("synchronised 1 user(s) (0 new, 1 changed, 0 disabled)"),
+        "{out}"
+    );
+    let alice = json(&server, &["user", "show", "alice", "--format", "json"]);
+    assert_eq!(alice["picture"]["width"], 96, "{alice}");
+    assert_eq!(alice["picture"]["height"], 96, "{alice}");
+    // the same photo again: nothing changed
+    let out = sync(&server);
+    assert!(
+        out.contains("synchronised 1 user(s) (0 new, 0 changed, 0 disabled)"),
         "{out}"
     );
 }
