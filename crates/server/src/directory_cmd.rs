@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use callboard_core::directory::{
-    Computer, ComputerProfile, Group, GroupProfile, LineGrant, MonitorGrant, Source, User,
+    BlfFeed, Computer, ComputerProfile, Group, GroupProfile, LineGrant, MonitorGrant, Source, User,
 };
 use callboard_core::numbers::LocationRules;
 use callboard_core::passwords::{Credentials, PasswordPolicy, generate_password};
@@ -133,6 +133,11 @@ pub struct UserArgs {
     /// A "user without login": cannot log in, exists for speed-dial groups.
     #[arg(long)]
     pub without_login: bool,
+    /// Which of the user's devices feed the busy lamp field (PERM5): `all` main devices, only
+    /// the `current` device, only the `first` main device, or all but the client's softphone
+    /// (`no-softphone`).
+    #[arg(long, value_parser = parse_blf, default_value = "all")]
+    pub blf: BlfFeed,
     /// A picture file (PNG, JPEG, GIF, BMP); stored as a 96x96 PNG.
     #[arg(long)]
     pub picture: Option<std::path::PathBuf>,
@@ -312,6 +317,19 @@ pub fn stored_number(rules: &LocationRules, field: &str, text: &str) -> Result<S
         .map_err(|e| format!("{field}: {e}"))
 }
 
+/// `--blf` values.
+pub fn parse_blf(text: &str) -> Result<BlfFeed, String> {
+    match text.trim() {
+        "" | "all" => Ok(BlfFeed::AllMainDevices),
+        "current" => Ok(BlfFeed::OnlyCurrentDevice),
+        "first" => Ok(BlfFeed::OnlyFirstDevice),
+        "no-softphone" => Ok(BlfFeed::NoSoftphone),
+        other => Err(format!(
+            "`{other}` is not one of all, current, first, no-softphone"
+        )),
+    }
+}
+
 /// Reads a picture file and scales it to the stored 96x96 PNG.
 fn read_picture(path: &Path) -> Result<Vec<u8>, String> {
     let size = std::fs::metadata(path)
@@ -388,6 +406,7 @@ pub fn build_user(args: &UserArgs, rules: &LocationRules) -> Result<User, Vec<St
     profile.services = args.services.unwrap_or(0);
     profile.services2 = args.services2.unwrap_or(0);
     user.can_login = !args.without_login;
+    user.profile.blf = args.blf;
     if let Some(path) = &args.picture {
         match read_picture(path) {
             Ok(png) => user.picture = Some(png),

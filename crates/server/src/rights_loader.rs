@@ -8,11 +8,12 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use callboard_core::LineKey;
-use callboard_core::directory::{Group, PersonGrant, User};
+use callboard_core::directory::{BlfFeed, Group, PersonGrant, User};
 use callboard_core::numbers::{LocationRules, UserNumbers, bind_lines};
 use callboard_core::rights::{
-    GlobalRights, Grantee, GroupRights, LineAccess, LineGrant, MonitorRight, PersonRights,
-    PhoneRights, PresenceRights, RightsModel, Services, Services2, UserPermission, UserRights,
+    BlfMode, BlfOptions, GlobalRights, Grantee, GroupRights, LineAccess, LineGrant, MonitorRight,
+    PersonRights, PhoneRights, PresenceRights, RightsModel, Services, Services2, UserPermission,
+    UserRights,
 };
 use callboard_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -112,8 +113,19 @@ pub fn user_rights(rules: &LocationRules, user: &User, lines: &[String]) -> User
                 rights: person_rights(g),
             })
             .collect(),
-        blf: Default::default(),
+        blf: blf_options(profile.blf),
     }
+}
+
+/// The BLF feed options (PERM5) of a stored profile.
+fn blf_options(feed: BlfFeed) -> BlfOptions {
+    let (mode, no_softphone) = match feed {
+        BlfFeed::AllMainDevices => (BlfMode::AllMainDevices, false),
+        BlfFeed::OnlyCurrentDevice => (BlfMode::CurrentDevice, false),
+        BlfFeed::OnlyFirstDevice => (BlfMode::FirstMainDevice, false),
+        BlfFeed::NoSoftphone => (BlfMode::AllMainDevices, true),
+    };
+    BlfOptions { mode, no_softphone }
 }
 
 fn group_rights(group: &Group) -> GroupRights {
@@ -304,5 +316,39 @@ impl CachedRights {
             });
         }
         Ok(built.model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user bound to two lines (business numbers 201 and 202).
+    fn user_with_two_lines(blf: BlfFeed) -> (UserRights, LineKey, LineKey) {
+        let mut user = User::new("arthur");
+        user.profile.numbers.business = Some("201".into());
+        user.profile.numbers.business2 = Some("202".into());
+        user.profile.blf = blf;
+        let lines = vec!["201".to_owned(), "202".to_owned()];
+        let rights = user_rights(&LocationRules::default(), &user, &lines);
+        (rights, key("201").unwrap(), key("202").unwrap())
+    }
+
+    #[test]
+    fn the_stored_blf_feed_reaches_the_rights_model() {
+        let (all, first, second) = user_with_two_lines(BlfFeed::AllMainDevices);
+        assert_eq!(all.main_devices, vec![first.clone(), second.clone()]);
+        assert_eq!(all.blf_lines(None), vec![first.clone(), second.clone()]);
+
+        let (only_first, ..) = user_with_two_lines(BlfFeed::OnlyFirstDevice);
+        assert_eq!(only_first.blf_lines(Some(&second)), vec![first.clone()]);
+
+        let (current, ..) = user_with_two_lines(BlfFeed::OnlyCurrentDevice);
+        assert_eq!(current.blf_lines(Some(&second)), vec![second.clone()]);
+
+        let (no_softphone, ..) = user_with_two_lines(BlfFeed::NoSoftphone);
+        assert!(no_softphone.blf_feeds(&first, None, false));
+        assert!(!no_softphone.blf_feeds(&first, None, true));
+        assert!(all.blf_feeds(&first, None, true));
     }
 }

@@ -93,6 +93,7 @@ pub async fn run(
         "bound_lines": bound,
         "groups": groups,
         "rights": rights,
+        "blf": profile.blf,
         "picture": user.picture.as_ref().map(|png| serde_json::json!({
             "format": "png",
             "width": crate::picture::PICTURE_SIZE,

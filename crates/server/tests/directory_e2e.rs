@@ -648,3 +648,32 @@ fn pictures_are_stored_as_96_pixel_squares_and_bad_files_change_nothing() {
     let out = server.cli(&["user", "picture", "nobody", tall.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("user `nobody` is not known"));
 }
+
+#[test]
+fn the_blf_feed_option_is_stored_and_bad_values_are_refused() {
+    let server = demo_server(&[]);
+    cli_ok(
+        &server,
+        &[
+            "user",
+            "add",
+            "slartibartfast",
+            "--blf",
+            "first",
+            "--password",
+            "pw",
+        ],
+    );
+    let out = cli_ok(
+        &server,
+        &["user", "show", "slartibartfast", "--format", "json"],
+    );
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["blf"], "only_first_device");
+    let out = server.cli(&["user", "add", "agrajag", "--blf", "sometimes"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not one of all, current, first, no-softphone")
+    );
+}
