@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use csta_proto::{
-    BackInServiceEvent, CstaError, CstaMessage, DeviceId, Edition, OutOfServiceEvent, Party,
-    SnapshotCallResponse, SnapshotData, SnapshotDeviceResponse,
+    BackInServiceEvent, CstaError, CstaMessage, DeviceCategory, DeviceId, Edition,
+    GetSwitchingFunctionDevices, OutOfServiceEvent, Party, SnapshotCallResponse, SnapshotData,
+    SnapshotDeviceResponse, SwitchingFunctionDevice,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
@@ -469,6 +470,54 @@ impl Hub {
         let key = LineKey::from_device_id(device)?;
         let directory = self.directory.read().unwrap_or_else(|e| e.into_inner());
         directory.contains_key(&key).then_some(key)
+    }
+
+    /// Answers a client's `GetSwitchingFunctionDevices` with the lines its rights let it see
+    /// (every known line for an unrestricted account), sorted by device ID; all of them are
+    /// stations. A requested device narrows the list to that line: invisible gives
+    /// `privilegeViolationSpecifiedDevice` (whether or not it exists), unknown
+    /// `invalidDeviceID`.
+    pub fn switching_function_devices(
+        &self,
+        access: &Access,
+        request: &GetSwitchingFunctionDevices,
+    ) -> Result<Vec<SwitchingFunctionDevice>, CstaError> {
+        let wanted = match &request.requested_device_id {
+            Some(device) => Some(
+                LineKey::from_device_id(device.as_str())
+                    .ok_or_else(CstaError::invalid_device_id)?,
+            ),
+            None => None,
+        };
+        let directory = self.directory.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = &wanted {
+            // Rights first, so a refusal does not tell whether the line exists.
+            if access.visibility(key) == Visibility::None {
+                return Err(CstaError::privilege_violation_specified_device());
+            }
+            if !directory.contains_key(key) {
+                return Err(CstaError::invalid_device_id());
+            }
+        }
+        if request
+            .requested_device_category
+            .as_ref()
+            .is_some_and(|category| *category != DeviceCategory::Station)
+        {
+            return Ok(Vec::new());
+        }
+        let mut devices: Vec<SwitchingFunctionDevice> = directory
+            .iter()
+            .filter(|(key, _)| wanted.as_ref().is_none_or(|wanted| wanted == *key))
+            .filter(|(key, _)| access.visibility(key) != Visibility::None)
+            .map(|(_, entry)| SwitchingFunctionDevice {
+                device_id: DeviceId::new(entry.device.clone()),
+                device_category: Some(DeviceCategory::Station),
+                device_model_name: None,
+            })
+            .collect();
+        devices.sort_by(|a, b| a.device_id.as_str().cmp(b.device_id.as_str()));
+        Ok(devices)
     }
 
     /// Subscribes a session to a line; returns the line's monitorCrossRefID. A line that is

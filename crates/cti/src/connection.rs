@@ -5,6 +5,7 @@
 //! writer task (see [`crate::writer`]), which also delivers the session's events.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -12,12 +13,14 @@ use callboard_core::accounts::{LoginRefusal, LoginRequest};
 use callboard_core::{Access, Hub};
 use callboard_net::{CancellationToken, Connection, Stream};
 use csta_proto::{
-    CstaError, CstaFrame, CstaMessage, Edition, FrameDecoder, MonitorObject, MonitorStartResponse,
-    MonitorStopResponse, ProtocolVersion, RequestSystemStatusResponse,
-    ResetApplicationSessionTimerNegResponse, ResetApplicationSessionTimerPosResponse,
-    SessionEndReason, SessionErrorCode, SessionExtensions, SessionResume, StartApplicationSession,
-    StartApplicationSessionNegResponse, StartApplicationSessionPosResponse, StopApplicationSession,
-    StopApplicationSessionNegResponse, StopApplicationSessionPosResponse, SystemStatus,
+    CstaError, CstaFrame, CstaMessage, Edition, FrameDecoder, GetSwitchingFunctionDevicesResponse,
+    MonitorObject, MonitorStartResponse, MonitorStopResponse, ProtocolVersion,
+    RequestSystemStatusResponse, ResetApplicationSessionTimerNegResponse,
+    ResetApplicationSessionTimerPosResponse, SessionEndReason, SessionErrorCode, SessionExtensions,
+    SessionResume, StartApplicationSession, StartApplicationSessionNegResponse,
+    StartApplicationSessionPosResponse, StopApplicationSession, StopApplicationSessionNegResponse,
+    StopApplicationSessionPosResponse, SwitchingFunctionDevice, SwitchingFunctionDevices,
+    SystemStatus,
 };
 use tokio::io::{AsyncReadExt, ReadHalf};
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -42,6 +45,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 const LINGER: Duration = Duration::from_secs(1);
 /// Invoke ID of what the server sends unasked (events, StopApplicationSession).
 const UNSOLICITED: u16 = csta_proto::EVENT_INVOKE_ID;
+
+/// Devices per `SwitchingFunctionDevices` message: about 10 kB of XML, well inside a frame.
+const DEVICES_PER_SEGMENT: usize = 100;
 
 /// What every connection of a listener shares.
 pub(crate) struct Shared {
@@ -171,22 +177,38 @@ fn seconds(duration: Duration) -> u32 {
     u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
 }
 
+/// A request's response and what the server sends unasked right after it (the device list
+/// after `GetSwitchingFunctionDevicesResponse`).
+struct Answer {
+    response: CstaMessage,
+    follow_ups: Vec<CstaMessage>,
+}
+
+impl From<CstaMessage> for Answer {
+    fn from(response: CstaMessage) -> Self {
+        Answer {
+            response,
+            follow_ups: Vec::new(),
+        }
+    }
+}
+
 /// Runs one service request against the hub.
 async fn execute(
     hub: &Hub,
     access: &Access,
     session: &str,
     message: CstaMessage,
-) -> Result<CstaMessage, CstaError> {
+) -> Result<Answer, CstaError> {
     match message {
         CstaMessage::MonitorStart(start) => match start.monitor_object {
             MonitorObject::Device(device) => {
                 // Subscribed only after the response is on its way (see `spawn_request`).
                 let cross_ref = hub.prepare_monitor(session, device.as_str()).await?;
-                Ok(MonitorStartResponse {
+                Ok(CstaMessage::from(MonitorStartResponse {
                     monitor_cross_ref_id: cross_ref,
                     monitor_existing_calls: None,
-                }
+                })
                 .into())
             }
             MonitorObject::Call(_) => Err(CstaError::service_not_supported()),
@@ -194,9 +216,46 @@ async fn execute(
         CstaMessage::MonitorStop(stop) => {
             hub.monitor_stop(session, stop.monitor_cross_ref_id.trim())
                 .await?;
-            Ok(MonitorStopResponse {}.into())
+            Ok(CstaMessage::from(MonitorStopResponse {}).into())
         }
-        other => hub.request(access, other).await,
+        CstaMessage::GetSwitchingFunctionDevices(request) => {
+            let devices = hub.switching_function_devices(access, &request)?;
+            Ok(device_list(devices))
+        }
+        other => Ok(hub.request(access, other).await?.into()),
+    }
+}
+
+/// `GetSwitchingFunctionDevicesResponse` with a fresh serviceCrossRefID, followed by the
+/// devices in segments of [`DEVICES_PER_SEGMENT`] (one empty segment when there are none).
+fn device_list(devices: Vec<SwitchingFunctionDevice>) -> Answer {
+    static NEXT_CROSS_REF: AtomicU64 = AtomicU64::new(1);
+    let cross_ref = format!("sfd{}", NEXT_CROSS_REF.fetch_add(1, Ordering::Relaxed));
+    let chunks: Vec<&[SwitchingFunctionDevice]> = if devices.is_empty() {
+        vec![&[]]
+    } else {
+        devices.chunks(DEVICES_PER_SEGMENT).collect()
+    };
+    let last = chunks.len();
+    let follow_ups = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            SwitchingFunctionDevices {
+                service_cross_ref_id: cross_ref.clone(),
+                segment_id: u32::try_from(index + 1).ok(),
+                last_segment: Some(index + 1 == last),
+                device_list: chunk.to_vec(),
+            }
+            .into()
+        })
+        .collect();
+    Answer {
+        response: GetSwitchingFunctionDevicesResponse {
+            service_cross_ref_id: Some(cross_ref),
+        }
+        .into(),
+        follow_ups,
     }
 }
 
@@ -578,10 +637,19 @@ impl ClientConnection {
                 if let Err(error) = &result {
                     tracing::debug!(invoke, request = %name, %error, "request failed");
                 }
-                let response = result.unwrap_or_else(CstaMessage::CstaErrorCode);
+                let Answer {
+                    response,
+                    follow_ups,
+                } = result.unwrap_or_else(|error| CstaMessage::CstaErrorCode(error).into());
                 let sent = out
                     .send(Outbound::Frame(frame_of(invoke, &response, edition)))
                     .await;
+                for message in &follow_ups {
+                    let frame = frame_of(UNSOLICITED, message, edition);
+                    if out.send(Outbound::Frame(frame)).await.is_err() {
+                        break;
+                    }
+                }
                 // The response is queued before the subscription, and the writer sends queued
                 // responses before events: no event of the line can overtake it.
                 if let (Ok(()), Some(device), CstaMessage::MonitorStartResponse(_)) =
@@ -718,6 +786,61 @@ impl ClientConnection {
 mod tests {
     use super::*;
     use csta_proto::{MakeCall, MakeCallResponse, MonitorStart};
+
+    fn segments(answer: &Answer) -> Vec<(Option<u32>, Option<bool>, usize, String)> {
+        answer
+            .follow_ups
+            .iter()
+            .map(|message| match message {
+                CstaMessage::SwitchingFunctionDevices(list) => (
+                    list.segment_id,
+                    list.last_segment,
+                    list.device_list.len(),
+                    list.service_cross_ref_id.clone(),
+                ),
+                other => panic!("not a device list: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_device_lists_are_segmented_and_framed_within_the_limit() {
+        let devices: Vec<SwitchingFunctionDevice> = (0..250)
+            .map(|n| SwitchingFunctionDevice {
+                device_id: csta_proto::DeviceId::new(format!(
+                    "sip:{n:0>40}@a-rather-long-host-name.example.com"
+                )),
+                device_category: Some(csta_proto::DeviceCategory::Station),
+                device_model_name: None,
+            })
+            .collect();
+        let answer = device_list(devices);
+        let CstaMessage::GetSwitchingFunctionDevicesResponse(response) = &answer.response else {
+            panic!("{:?}", answer.response)
+        };
+        let cross_ref = response.service_cross_ref_id.clone().unwrap();
+        assert_eq!(
+            segments(&answer),
+            [
+                (Some(1), Some(false), 100, cross_ref.clone()),
+                (Some(2), Some(false), 100, cross_ref.clone()),
+                (Some(3), Some(true), 50, cross_ref.clone()),
+            ]
+        );
+        for message in &answer.follow_ups {
+            let xml = csta_proto::encode(message, Edition::Ed6);
+            assert!(csta_proto::encode_frame(UNSOLICITED, xml.as_bytes()).is_ok());
+        }
+
+        let empty = segments(&device_list(Vec::new()));
+        let [(Some(1), Some(true), 0, other_ref)] = empty.as_slice() else {
+            panic!("one empty last segment")
+        };
+        assert_ne!(
+            *other_ref, cross_ref,
+            "a fresh serviceCrossRefID per request"
+        );
+    }
 
     #[test]
     fn service_requests_are_told_apart_from_the_rest() {

@@ -229,3 +229,44 @@ async fn requests_in_flight_are_bounded() {
     harness.release_holds.add_permits(1);
     assert_eq!(client.request(&hold).await.name(), "HoldCallResponse");
 }
+
+#[tokio::test]
+async fn the_device_list_follows_its_response_with_the_same_cross_reference() {
+    let harness = Harness::start().await;
+    let (mut client, _) = harness.logged_in().await;
+    let response = client
+        .request(&csta("GetSwitchingFunctionDevices", ""))
+        .await;
+    let CstaMessage::GetSwitchingFunctionDevicesResponse(started) = response.message() else {
+        panic!("{}", response.xml)
+    };
+    let cross_ref = started.service_cross_ref_id.expect("a serviceCrossRefID");
+    let list = client.next_event().await;
+    let CstaMessage::SwitchingFunctionDevices(list) = list.message() else {
+        panic!("{}", list.xml)
+    };
+    assert_eq!(list.service_cross_ref_id, cross_ref);
+    assert!(list.is_last_segment());
+    let devices: Vec<&str> = list
+        .device_list
+        .iter()
+        .map(|d| d.device_id.as_str())
+        .collect();
+    assert_eq!(devices, [LINE, OTHER_LINE]);
+
+    let unknown = client
+        .request(&csta(
+            "GetSwitchingFunctionDevices",
+            "<requestedDeviceID>299</requestedDeviceID>",
+        ))
+        .await;
+    assert_eq!(unknown.error(), "operation/invalidDeviceID");
+    assert!(
+        client.no_pending_event().await,
+        "no device list after an error"
+    );
+    assert!(
+        harness.seen().is_empty(),
+        "answered by callboard, not by the phone"
+    );
+}

@@ -63,6 +63,26 @@ fn make_call(client: &mut CtiClient, from: &str, to: &str) -> cti_client::Frame 
     ))
 }
 
+/// The devices a `GetSwitchingFunctionDevices` lists for the client.
+fn device_list(client: &mut CtiClient) -> Vec<String> {
+    let response = client.request(&csta("GetSwitchingFunctionDevices", ""));
+    assert_eq!(
+        response.name(),
+        "GetSwitchingFunctionDevicesResponse",
+        "{}",
+        response.xml
+    );
+    let list = client.next_unsolicited();
+    match list.message() {
+        CstaMessage::SwitchingFunctionDevices(list) => list
+            .device_list
+            .iter()
+            .map(|d| d.device_id.as_str().to_owned())
+            .collect(),
+        _ => panic!("expected the device list: {}", list.xml),
+    }
+}
+
 #[test]
 fn users_and_computers_log_in_with_their_own_rights_and_users_without_login_are_refused() {
     let server = demo_server(&[]);
@@ -135,6 +155,12 @@ fn users_and_computers_log_in_with_their_own_rights_and_users_without_login_are_
     assert_eq!(
         monitor_error(&mut ford, "201"),
         "operation/privilegeViolationSpecifiedDevice"
+    );
+    let listed = device_list(&mut ford);
+    assert_eq!(listed.len(), 2, "only the lines ford may see: {listed:?}");
+    assert!(
+        listed[0].contains("202") && listed[1].contains("203"),
+        "{listed:?}"
     );
 
     // A user without login, a disabled user, a wrong password.

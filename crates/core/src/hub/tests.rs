@@ -690,6 +690,78 @@ async fn rights_decide_monitors_requests_and_which_numbers_an_event_shows() {
     assert!(!text.contains("202"), "snapshots are masked too: {text}");
 }
 
+#[tokio::test]
+async fn the_device_list_shows_only_the_lines_a_session_may_see() {
+    let (hub, link) = hub_with_line("sip:201@pbx.example").await;
+    for device in ["sip:202@pbx.example", "sip:203@pbx.example"] {
+        hub.link_events()
+            .send(LinkEvent::LineUp {
+                device: device.into(),
+                link: link.handle.clone(),
+            })
+            .await;
+    }
+    hub.stats().await;
+    let all = GetSwitchingFunctionDevices::default();
+    let listed = |access: &Access, request: &GetSwitchingFunctionDevices| {
+        hub.switching_function_devices(access, request)
+            .map(|devices| {
+                devices
+                    .into_iter()
+                    .map(|d| d.device_id.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
+    };
+    assert_eq!(
+        listed(&Access::Unrestricted, &all).unwrap(),
+        [
+            "sip:201@pbx.example",
+            "sip:202@pbx.example",
+            "sip:203@pbx.example"
+        ]
+    );
+    let owner_watching = rights_of("owner", |u| {
+        u.main_devices.push(key("203"));
+        u.monitor_rights.push(crate::rights::MonitorRight {
+            line: key("201"),
+            clip: false,
+            pickup: false,
+        })
+    });
+    assert_eq!(
+        listed(&owner_watching, &all).unwrap(),
+        ["sip:201@pbx.example", "sip:203@pbx.example"],
+        "202 is neither owned nor watched"
+    );
+    assert!(
+        listed(&rights_of("stranger", |_| {}), &all)
+            .unwrap()
+            .is_empty()
+    );
+
+    let only = |device: &str| GetSwitchingFunctionDevices {
+        requested_device_id: Some(DeviceId::new(device)),
+        requested_device_category: None,
+    };
+    assert_eq!(
+        listed(&owner_watching, &only("203")).unwrap(),
+        ["sip:203@pbx.example"]
+    );
+    assert_eq!(
+        listed(&owner_watching, &only("202")),
+        Err(CstaError::privilege_violation_specified_device())
+    );
+    assert_eq!(
+        listed(&Access::Unrestricted, &only("299")),
+        Err(CstaError::invalid_device_id())
+    );
+    let groups = GetSwitchingFunctionDevices {
+        requested_device_id: None,
+        requested_device_category: Some(csta_proto::DeviceCategory::Group),
+    };
+    assert!(listed(&Access::Unrestricted, &groups).unwrap().is_empty());
+}
+
 async fn raw(attachment: &mut SessionAttachment) -> String {
     let delivery = tokio::time::timeout(Duration::from_secs(2), attachment.events.recv())
         .await

@@ -256,6 +256,19 @@ impl CtiClient {
         );
     }
 
+    /// The next frame sent unasked (invoke ID 9999), without the event checks: a device list
+    /// after its response carries no sequence number.
+    pub fn next_unsolicited(&mut self) -> Frame {
+        if let Some(frame) = self.events.pop_front() {
+            return frame;
+        }
+        let frame = self
+            .read_frame_until(Instant::now() + PATIENCE)
+            .unwrap_or_else(|| panic!("nothing within {PATIENCE:?}"));
+        assert_eq!(frame.invoke, csta_proto::EVENT_INVOKE_ID, "{}", frame.xml);
+        frame
+    }
+
     /// The next event (kept or new); checks that sequence numbers increase.
     pub fn next_event(&mut self) -> Frame {
         let event = match self.events.pop_front() {
