@@ -1068,6 +1068,7 @@ impl State {
                 .iter()
                 .filter_map(|(level, frame)| Some((*level, frame.clone()?)))
                 .collect(),
+            only_for: None,
         });
         let shared = Arc::new(event);
         let mut cut_off = Vec::new();
@@ -1220,7 +1221,7 @@ impl State {
                     .filter_map(|e| {
                         let visibility = lines.get(&e.line)?;
                         Some(Delivery {
-                            frame: e.frame_for(*visibility)?.clone(),
+                            frame: e.frame_for(session_id, *visibility)?.clone(),
                             at: e.at,
                         })
                     })
@@ -1303,8 +1304,9 @@ impl State {
         }
     }
 
-    /// A BackInService event for one session joining an already active monitor.
-    fn back_in_service_for(&mut self, key: &LineKey, session_id: &str) {
+    /// A BackInService event for one session joining an already active monitor, logged for
+    /// that session alone (so a resume replays it to that session and no other).
+    fn back_in_service_for(&mut self, key: &LineKey, session_id: &str, visibility: Visibility) {
         let Some(line) = self.lines.get(key) else {
             return;
         };
@@ -1321,15 +1323,20 @@ impl State {
         else {
             return;
         };
+        let at = Instant::now();
+        self.log.push(LoggedEvent {
+            seq,
+            line: key.clone(),
+            at,
+            frames: vec![(visibility, frame.clone())],
+            only_for: Some(Arc::from(session_id)),
+        });
         if let Some(outbox) = self
             .sessions
             .get(session_id)
             .and_then(|s| s.outbox.as_ref())
         {
-            let _ = outbox.try_send(Delivery {
-                frame,
-                at: Instant::now(),
-            });
+            let _ = outbox.try_send(Delivery { frame, at });
         }
     }
 
@@ -1381,7 +1388,7 @@ impl State {
             .get(&key)
             .is_some_and(|l| l.monitor == MonitorState::Active)
         {
-            self.back_in_service_for(&key, session_id);
+            self.back_in_service_for(&key, session_id, visibility);
         }
         Ok(cross_ref)
     }

@@ -284,6 +284,63 @@ async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_cl
 }
 
 #[tokio::test]
+async fn a_resume_replays_everything_missed_even_after_others_joined_the_monitor() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let mut alice = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
+    hub.monitor_start(&alice.session_id, "201").await.unwrap();
+    hub.link_events()
+        .send(LinkEvent::MonitorActive { line: key("201") })
+        .await;
+    let (name, last_seen, _) = next(&mut alice).await;
+    assert_eq!(name, "BackInServiceEvent");
+    let id = alice.session_id.clone();
+    let generation = alice.generation;
+    drop(alice);
+    hub.detach_session(&id, generation).await;
+
+    // Others join the running monitor (each hears its own BackInService) while events happen.
+    let mut joiners = Vec::new();
+    for i in 0..3 {
+        let mut joiner = hub.open_session("bob", Access::Unrestricted).await.unwrap();
+        hub.monitor_start(&joiner.session_id, "201").await.unwrap();
+        assert_eq!(next(&mut joiner).await.0, "BackInServiceEvent");
+        line_event(&hub, delivered(&i.to_string())).await;
+        joiners.push(joiner);
+    }
+    hub.stats().await;
+
+    let mut resumed = hub.resume_session("alice", &id, last_seen).await.unwrap();
+    assert_eq!(
+        resumed.replayed, 3,
+        "the three DeliveredEvents, not the others' BackInService"
+    );
+    let mut seqs = Vec::new();
+    for _ in 0..3 {
+        let (name, seq, _) = next(&mut resumed).await;
+        assert_eq!(name, "DeliveredEvent");
+        seqs.push(seq);
+    }
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]) && seqs[0] > last_seen);
+    assert_quiet(&mut resumed);
+
+    // A joiner that drops out after its BackInService gets it back on resume.
+    let joiner = joiners.pop().unwrap();
+    let (joiner_id, joiner_generation) = (joiner.session_id.clone(), joiner.generation);
+    drop(joiner);
+    hub.detach_session(&joiner_id, joiner_generation).await;
+    let mut back = hub
+        .resume_session("bob", &joiner_id, seqs[1])
+        .await
+        .unwrap();
+    assert_eq!(back.replayed, 2);
+    assert_eq!(next(&mut back).await.0, "BackInServiceEvent");
+    assert_eq!(next(&mut back).await.0, "DeliveredEvent");
+}
+
+#[tokio::test]
 async fn missing_more_than_the_retention_count_means_snapshot() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
     let session = hub
