@@ -5,7 +5,7 @@
 //! `CALLBOARD_<SECTION>__<KEY>` override the file. Problems are collected, one per key, each
 //! naming the key and where its value came from, instead of stopping at the first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -493,12 +493,23 @@ impl Config {
             });
             return Err(ConfigErrors(issues));
         }
+        let defaults = Serialized::defaults(Config::default());
+        let known: BTreeMap<String, Value> = defaults
+            .data()
+            .map(|d| d.into_values().flat_map(flatten).collect())
+            .unwrap_or_default();
         // Read from the given map instead of the process environment, so tests stay pure.
-        let env_provider = EnvOverrides(
-            env.iter()
+        let env_provider = EnvOverrides {
+            values: env
+                .iter()
                 .filter_map(|(name, value)| Some((env_key(name)?, value.clone())))
                 .collect(),
-        );
+            text_keys: known
+                .iter()
+                .filter(|(_, value)| matches!(value, Value::String(..)))
+                .map(|(key, _)| key.clone())
+                .collect(),
+        };
         let user = Figment::new()
             .merge(Toml::string(toml_text))
             .merge(&env_provider);
@@ -513,11 +524,6 @@ impl Config {
                 return Err(ConfigErrors(issues));
             }
         };
-        let defaults = Serialized::defaults(Config::default());
-        let known: BTreeMap<String, Value> = defaults
-            .data()
-            .map(|d| d.into_values().flat_map(flatten).collect())
-            .unwrap_or_default();
         let origin_of = |key: &str| {
             let var = env_var_name(key);
             if env.contains_key(&var) {
@@ -526,6 +532,7 @@ impl Config {
                 origin.to_owned()
             }
         };
+        let mut good_values = Vec::new();
         for (key, value) in &user_values {
             if !known.contains_key(key) {
                 let section = key.split('.').next().unwrap_or(key);
@@ -543,20 +550,23 @@ impl Config {
             }
             let single = Figment::from(Serialized::defaults(Config::default()))
                 .merge(Serialized::default(key, value.clone()));
-            if let Err(error) = single.extract::<Config>() {
-                issues.push(ConfigIssue {
+            match single.extract::<Config>() {
+                Ok(_) => good_values.push((key.clone(), value.clone())),
+                Err(error) => issues.push(ConfigIssue {
                     key: key.clone(),
                     message: describe_kind(&error.kind),
                     origin: Some(origin_of(key)),
-                });
+                }),
             }
         }
-        if !issues.is_empty() {
-            return Err(ConfigErrors(issues));
-        }
-        let config: Config = Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::string(toml_text))
-            .merge(&env_provider)
+        // The keys that parsed, on top of the defaults, also get the checks of their values,
+        // so one run reports every problem.
+        let config: Config = good_values
+            .into_iter()
+            .fold(
+                Figment::from(Serialized::defaults(Config::default())),
+                |figment, (key, value)| figment.merge(Serialized::default(&key, value)),
+            )
             .extract()
             .map_err(|e| {
                 ConfigErrors(vec![ConfigIssue {
@@ -565,20 +575,22 @@ impl Config {
                     origin: Some(origin.to_owned()),
                 }])
             })?;
-        let semantic = config.validate();
-        if semantic.is_empty() {
+        let reported: BTreeSet<String> = issues.iter().map(|i| i.key.clone()).collect();
+        issues.extend(
+            config
+                .validate()
+                .into_iter()
+                .filter(|(key, _)| !reported.contains(key))
+                .map(|(key, message)| ConfigIssue {
+                    origin: Some(origin_of(&key)),
+                    key,
+                    message,
+                }),
+        );
+        if issues.is_empty() {
             Ok(config)
         } else {
-            Err(ConfigErrors(
-                semantic
-                    .into_iter()
-                    .map(|(key, message)| ConfigIssue {
-                        origin: Some(origin_of(&key)),
-                        key,
-                        message,
-                    })
-                    .collect(),
-            ))
+            Err(ConfigErrors(issues))
         }
     }
 
@@ -783,6 +795,7 @@ impl Config {
             "must be between 1 and 10000",
         );
         let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        let mut numbers_fields_ok = (1..=15).contains(&self.numbers.extension_length);
         for (key, value, may_be_empty) in [
             ("numbers.country_code", &self.numbers.country_code, false),
             ("numbers.area_code", &self.numbers.area_code, true),
@@ -802,23 +815,25 @@ impl Config {
                 true,
             ),
         ] {
-            check(
-                key,
-                digits(value) && (may_be_empty || !value.is_empty()),
-                &format!("`{value}` must be digits only"),
-            );
+            let ok = digits(value) && (may_be_empty || !value.is_empty());
+            numbers_fields_ok &= ok;
+            check(key, ok, &format!("`{value}` must be digits only"));
         }
         check(
             "numbers.extension_length",
             (1..=15).contains(&self.numbers.extension_length),
             "must be between 1 and 15",
         );
-        let rules = self.numbers.rules().validate();
-        check(
-            "numbers.base_number",
-            rules.is_ok(),
-            &rules.err().map(|e| e.to_string()).unwrap_or_default(),
-        );
+        // The rules as a whole, once their fields are fine one by one (so a bad country
+        // code is not blamed on the base number too).
+        if numbers_fields_ok {
+            let rules = self.numbers.rules().validate();
+            check(
+                "numbers.base_number",
+                rules.is_ok(),
+                &rules.err().map(|e| e.to_string()).unwrap_or_default(),
+            );
+        }
         let url = &self.store.url;
         check(
             "store.url",
@@ -934,9 +949,13 @@ fn env_key(name: &str) -> Option<String> {
     Some(rest.replace("__", "."))
 }
 
-/// Environment overrides as `(section.key, raw value)`; values are parsed like figment's `Env`
-/// provider does (`true`, numbers, `[a, b]` arrays, else text).
-struct EnvOverrides(Vec<(String, String)>);
+/// Environment overrides as `(section.key, raw value)`. A key whose setting is text takes the
+/// value as it is (`CALLBOARD_NUMBERS__COUNTRY_CODE=43` is the text `43`); other values are
+/// parsed like figment's `Env` provider does (`true`, numbers, `[a, b]` arrays, else text).
+struct EnvOverrides {
+    values: Vec<(String, String)>,
+    text_keys: BTreeSet<String>,
+}
 
 impl Provider for &EnvOverrides {
     fn metadata(&self) -> figment::Metadata {
@@ -945,8 +964,12 @@ impl Provider for &EnvOverrides {
 
     fn data(&self) -> Result<figment::value::Map<figment::Profile, Dict>, figment::Error> {
         let mut dict = Dict::new();
-        for (key, raw) in &self.0 {
-            let parsed: Value = raw.parse().unwrap_or_else(|_| Value::from(raw.clone()));
+        for (key, raw) in &self.values {
+            let parsed: Value = if self.text_keys.contains(key) {
+                Value::from(raw.clone())
+            } else {
+                raw.parse().unwrap_or_else(|_| Value::from(raw.clone()))
+            };
             let nested = key.split('.').rev().fold(parsed, |inner, part| {
                 let mut level = Dict::new();
                 level.insert(part.to_owned(), inner);

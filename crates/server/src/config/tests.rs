@@ -84,9 +84,10 @@ fn every_bad_key_is_reported_once_and_named() {
             "sip.auto_commission",
             "sip.colour",
             "sip.expires",
-            "sip.keepalive"
+            "sip.keepalive",
+            "log.level"
         ],
-        "{found:#?}"
+        "type errors and unknown keys first, then the values of the keys that parsed: {found:#?}"
     );
     let auto = found
         .iter()
@@ -112,7 +113,6 @@ fn every_bad_key_is_reported_once_and_named() {
             .message,
         "unknown key"
     );
-    // Type errors come first; the semantic check of log.level runs once types are right.
     let found = issues("[log]\nlevel = \"loud\"\nmax_files = 0\n", &[]);
     let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
     assert_eq!(keys, vec!["log.level", "log.max_files"]);
@@ -160,4 +160,46 @@ fn empty_phone_password_is_a_warning() {
     let config = Config::default();
     assert!(config.warnings()[0].contains("CALLBOARD_SIP__PHONE_PASSWORD"));
     assert_eq!(env_var_name("sip.tcp_listen"), "CALLBOARD_SIP__TCP_LISTEN");
+}
+
+#[test]
+fn text_settings_take_environment_values_that_look_like_numbers_or_booleans_as_text() {
+    let config = Config::from_sources(
+        "",
+        "test.toml",
+        &env(&[
+            ("CALLBOARD_NUMBERS__COUNTRY_CODE", "43"),
+            ("CALLBOARD_NUMBERS__EXTERNAL_ACCESS_CODE", "0"),
+            ("CALLBOARD_SIP__PHONE_PASSWORD", "1234"),
+            ("CALLBOARD_CTI__EDITION", "ed4"),
+            ("CALLBOARD_SIP__EXPIRES", "90"),
+            ("CALLBOARD_SIP__AUTO_COMMISSION", "false"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(config.numbers.country_code, "43");
+    assert_eq!(config.numbers.external_access_code, "0");
+    assert_eq!(config.sip.phone_password, "1234");
+    assert_eq!(config.sip.expires, 90, "numbers stay numbers");
+    assert!(!config.sip.auto_commission, "booleans stay booleans");
+    let password =
+        Config::from_sources("", "t", &env(&[("CALLBOARD_SIP__PHONE_PASSWORD", "true")])).unwrap();
+    assert_eq!(password.sip.phone_password, "true");
+}
+
+#[test]
+fn a_bad_value_is_blamed_on_its_own_key_only() {
+    let found = issues("[numbers]\ncountry_code = \"abc\"\n", &[]);
+    let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, vec!["numbers.country_code"], "{found:#?}");
+    let found = issues(
+        "[sip]\ntcp_listen = \"notanaddr\"\nexpires = \"abc\"\n[cti]\nedition = \"ed9\"\n",
+        &[("CALLBOARD_SIP__BOGUS", "1")],
+    );
+    let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        vec!["sip.bogus", "sip.expires", "sip.tcp_listen", "cti.edition"],
+        "every problem in one run: {found:#?}"
+    );
 }
