@@ -7,7 +7,8 @@
 //!   (`+49301234567`). Two kinds of numbers cannot be written that way and are stored as they are
 //!   dialled: internal extensions of a PBX whose own number is not configured
 //!   ([`StoredNumber::Internal`], e.g. `201`) and service numbers such as emergency numbers and
-//!   directory enquiries ([`StoredNumber::Service`], e.g. `110`, `11833`).
+//!   directory enquiries ([`StoredNumber::Service`], e.g. `110`, `11833`), and feature codes
+//!   with `*` or `#` (`*21#`).
 //! * **Dialable** ([`LocationRules::dialable`]): what the PBX needs from this location: the
 //!   extension alone, or the external access code followed by the shortest public form.
 //! * **Display** ([`LocationRules::display`]): `+49 (30) 123456`: country code, the area code in
@@ -285,7 +286,7 @@ pub enum StoredNumber {
     /// it cannot be written supercanonically.
     Internal(String),
     /// A service number dialled as it is: emergency (`110`, `112`), directory enquiries
-    /// (`11833`), …
+    /// (`11833`), … and feature codes with `*` or `#` (`*21#`).
     Service(String),
 }
 
@@ -387,6 +388,21 @@ struct Scanned {
 /// Reads the characters of a number: digits, one leading `+`, separators (white space, `-`,
 /// `/`, `.`) and non-nested parentheses; a `tel:` URI (RFC 3966) with an optional `;ext=`
 /// parameter, whose digits are appended.
+/// The longest feature code kept.
+const MAX_FEATURE_CODE: usize = 32;
+
+/// A feature code as phones dial it: digits, `*` and `#` only, with at least one `*` or `#`
+/// and at least one digit (`*21#`, `#31#0301234`, `*8`); separators are not allowed in it.
+fn feature_code(input: &str) -> Option<String> {
+    let text = input.trim();
+    let allowed = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+    let marked = text.contains(['*', '#']);
+    let has_digit = text.chars().any(|c| c.is_ascii_digit());
+    (allowed && marked && has_digit && text.len() <= MAX_FEATURE_CODE).then(|| text.to_owned())
+}
+
 fn scan(input: &str) -> Result<Scanned, NumberError> {
     let text = input.trim();
     if text.is_empty() {
@@ -606,9 +622,15 @@ impl LocationRules {
     ///    `+431234567`, `00891234567` → `+49891234567` since `89` starts no country code);
     ///    otherwise the first error stands.
     ///
+    /// Before all that, a feature code (digits with `*` or `#`, e.g. `*21#`, `#31#`) is kept as
+    /// it is, as a service number.
+    ///
     /// International results must have a valid country code, at least 3 digits after it and at
     /// most 15 digits in all.
     pub fn normalize(&self, input: &str) -> Result<StoredNumber, NumberError> {
+        if let Some(code) = feature_code(input) {
+            return Ok(StoredNumber::Service(code));
+        }
         let scanned = scan(input)?;
         let digits = scanned.digits.as_str();
         if scanned.plus {
@@ -656,6 +678,9 @@ impl LocationRules {
     /// it is international (`0 0043 1 234567`), national (`0 089 1234567`) or local
     /// (`0 123456`) as in [`LocationRules::normalize`] steps 6–8. Separators are allowed.
     pub fn normalize_dialed(&self, input: &str) -> Result<StoredNumber, NumberError> {
+        if let Some(code) = feature_code(input) {
+            return Ok(StoredNumber::Service(code));
+        }
         let scanned = scan(input)?;
         let digits = scanned.digits.as_str();
         if scanned.plus {

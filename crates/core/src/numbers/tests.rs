@@ -119,6 +119,19 @@ fn service_numbers_pass_through() {
     }
     // Service numbers win over extensions of the same length.
     assert_eq!(norm(&rules, "110"), StoredNumber::Service("110".into()));
+    // Feature codes with * or # are kept as they are, everywhere.
+    for code in ["*21#", "#31#", "*8", "#31#0301234"] {
+        for rules in [berlin(), new_york(), vienna()] {
+            let number = norm(&rules, code);
+            assert_eq!(number, StoredNumber::Service(code.into()), "{code}");
+            assert_eq!(rules.dialable(&number), code);
+            assert_eq!(rules.display(&number), code);
+            assert_eq!(rules.normalize_dialed(code).unwrap(), number);
+        }
+    }
+    for not_a_code in ["*", "#*", "*21# 5", "+*21#", "*ab#"] {
+        assert!(rules.normalize(not_a_code).is_err(), "{not_a_code}");
+    }
     // Service numbers of other countries are extensions here.
     assert_eq!(norm(&rules, "911"), StoredNumber::Internal("911".into()));
     assert_eq!(
@@ -467,7 +480,7 @@ fn junk_is_refused_with_clear_errors() {
         ("1-800-FLOWERS", |e| {
             matches!(e, NumberError::InvalidCharacters { found: 'F', .. })
         }),
-        ("*21#", |e| {
+        ("*21# 5", |e| {
             matches!(e, NumberError::InvalidCharacters { found: '*', .. })
         }),
         ("sip:201@pbx", |e| {
