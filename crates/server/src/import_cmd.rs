@@ -182,6 +182,7 @@ pub async fn run(file: &Path, config: &Config, data_dir: &Path) -> anyhow::Resul
         return Ok(ExitCode::FAILURE);
     }
     let rules = config.numbers.rules();
+    let store = open_store(config, data_dir).await?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashMap::new();
@@ -208,6 +209,11 @@ pub async fn run(file: &Path, config: &Config, data_dir: &Path) -> anyhow::Resul
                         "row {row}: login `{}` is already in row {first}",
                         user.login
                     ));
+                } else if store.user(&user.login).await?.is_some() {
+                    problems.push(format!(
+                        "row {row}: login `{}` already exists in the directory",
+                        user.login
+                    ));
                 }
                 rows.push((args, user));
             }
@@ -215,6 +221,7 @@ pub async fn run(file: &Path, config: &Config, data_dir: &Path) -> anyhow::Resul
         }
     }
     if !problems.is_empty() {
+        store.close().await;
         for problem in &problems {
             eprintln!("error: {problem}");
         }
@@ -249,7 +256,6 @@ pub async fn run(file: &Path, config: &Config, data_dir: &Path) -> anyhow::Resul
         progress.inc(1);
     }
     progress.finish_and_clear();
-    let store = open_store(config, data_dir).await?;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);

@@ -530,13 +530,20 @@ fn a_csv_import_is_all_or_nothing_with_errors_per_row() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("row 3: business"), "{err}");
     assert!(err.contains("row 4: services"), "{err}");
+    assert!(
+        err.contains("row 5: login `alice` already exists in the directory"),
+        "{err}"
+    );
     assert!(err.contains("nothing imported"), "{err}");
     // The rows that were fine were not written either; an existing login fails the whole file.
     let fixed = dir.path().join("fixed.csv");
     std::fs::write(&fixed, "login,business\ndave,201\nalice,203\n").unwrap();
     let output = server.cli(&["import", fixed.to_str().unwrap()]);
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("row 3: login `alice` already exists in the directory")
+    );
     let list: serde_json::Value =
         serde_json::from_str(&cli_ok(&server, &["user", "list", "--format", "json"])).unwrap();
     let logins: Vec<&str> = list
