@@ -20,7 +20,7 @@ pub async fn open_store(config: &Config, data_dir: &Path) -> anyhow::Result<Stor
     };
     Store::open(&url)
         .await
-        .with_context(|| format!("opening the store {url}"))
+        .with_context(|| format!("opening the store {}", callboard_store::redacted_url(&url)))
 }
 
 pub async fn run(

@@ -125,3 +125,35 @@ fn phones_can_be_commissioned_before_they_ever_register() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("not a MAC address"));
 }
+
+#[test]
+fn a_database_that_is_down_is_reported_at_once_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1 of the loopback: the connection is refused.
+    let started = std::time::Instant::now();
+    let out = callboard(
+        &["user", "list"],
+        &[(
+            "CALLBOARD_STORE__URL",
+            "postgres://callboard:secretpw@127.0.0.1:1/callboard",
+        )],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("postgres://callboard:***@127.0.0.1:1/callboard"),
+        "{err}"
+    );
+    assert!(!err.contains("secretpw"), "{err}");
+    assert!(err.contains("Connection refused"), "{err}");
+    assert_eq!(
+        err.matches("Connection refused").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "no pool timeout"
+    );
+}

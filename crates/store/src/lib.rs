@@ -18,7 +18,7 @@ use callboard_core::passwords::Credentials;
 use callboard_core::{AdminState, Mac, PhoneRecord};
 
 pub use directory::{AccountKind, NewUser};
-pub use error::StoreError;
+pub use error::{StoreError, redacted_url};
 pub use phones::{PhoneUpdate, RegistrationUpdate};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -2,12 +2,16 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 
 use crate::StoreError;
 use crate::directory::directory_repository;
 use crate::migrations::POSTGRES;
 use crate::repository::repository;
+
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The PostgreSQL store.
 #[derive(Clone, Debug)]
@@ -16,11 +20,18 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    /// Connects to `url` (`postgres://user:password@host:port/database`) and migrates.
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and migrates. One
+    /// connection is tried first, so that a database that is down or refuses the login is
+    /// reported with its own reason at once instead of a pool timeout.
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
+            Ok(Ok(probe)) => probe.close().await?,
+            Ok(Err(error)) => return Err(error.into()),
+            Err(_) => return Err(StoreError::from(sqlx::Error::PoolTimedOut)),
+        }
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(CONNECT_TIMEOUT)
             .connect(url)
             .await?;
         let store = PostgresStore { pool };

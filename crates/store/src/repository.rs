@@ -117,10 +117,10 @@ macro_rules! repository {
                     });
                 }
                 for migration in migrations.iter().filter(|m| m.version > current) {
-                    let fail = |source| $crate::StoreError::Migration {
+                    let fail = |cause| $crate::StoreError::Migration {
                         version: migration.version,
                         name: migration.name,
-                        source,
+                        cause,
                     };
                     let mut tx = self.pool.begin().await.map_err(fail)?;
                     for statement in migration.sql.split(';').filter(|s| !s.trim().is_empty()) {
