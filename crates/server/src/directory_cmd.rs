@@ -609,10 +609,25 @@ pub async fn run_user(
     Ok(code)
 }
 
+/// Disables or enables a user; enabling also lifts a lockout after failed logins.
 async fn toggle(store: &Store, login: &str, disabled: bool) -> anyhow::Result<ExitCode> {
     if store.set_user_disabled(login, disabled, now_ms()).await? {
         let state = if disabled { "disabled" } else { "enabled" };
         println!("user `{login}` {state}");
+        if !disabled {
+            let stored = store.user(login).await?.map(|user| user.login);
+            let login = stored.as_deref().unwrap_or(login);
+            if let Some(mut credentials) = store.credentials(AccountKind::User, login).await? {
+                if credentials.locked_until_ms.is_some() || credentials.failed_logins > 0 {
+                    credentials.failed_logins = 0;
+                    credentials.locked_until_ms = None;
+                    store
+                        .set_credentials(AccountKind::User, login, &credentials)
+                        .await?;
+                    println!("failed logins of `{login}` cleared; lock lifted");
+                }
+            }
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("error: user `{login}` is not known");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use callboard_core::numbers::LocationRules;
 use callboard_core::rights::{Services, Services2};
-use callboard_store::Store;
+use callboard_store::{AccountKind, Store};
 
 use crate::cli::Format;
 use crate::config::Config;
@@ -50,6 +50,15 @@ pub async fn run(
     let model = build_model(store, &rules, &extra).await?;
     let effective = model.effective(&user.login);
     let groups = store.groups_of(&user.login).await?;
+    let credentials = store
+        .credentials(AccountKind::User, &user.login)
+        .await?
+        .unwrap_or_default();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    // A lock that has run out no longer counts.
+    let locked_until_ms = credentials.locked_until_ms.filter(|until| *until > now_ms);
     let profile = &user.profile;
     let numbers: serde_json::Map<String, serde_json::Value> = profile
         .numbers
@@ -78,6 +87,8 @@ pub async fn run(
         "department": profile.department,
         "can_login": user.can_login,
         "disabled": user.disabled,
+        "failed_logins": credentials.failed_logins,
+        "locked_until_ms": locked_until_ms,
         "source": user.source,
         "external_id": user.external_id,
         "services": services.bits(),
@@ -110,6 +121,8 @@ pub async fn run(
                 "state         {}",
                 if user.disabled {
                     "disabled"
+                } else if locked_until_ms.is_some() {
+                    "locked after failed logins (user enable or user passwd lifts it)"
                 } else if user.can_login {
                     "active"
                 } else {

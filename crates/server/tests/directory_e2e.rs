@@ -230,12 +230,34 @@ fn a_password_is_handed_over_once_and_repeated_failures_lock_the_account() {
         "even the right password is refused while locked"
     );
     assert_eq!(defined_error(&answer), "accountLocked");
+    let shown: serde_json::Value = serde_json::from_str(&cli_ok(
+        &server,
+        &["user", "show", "trillian", "--format", "json"],
+    ))
+    .unwrap();
+    assert!(shown["locked_until_ms"].as_i64().is_some(), "{shown}");
     // An administrator's new password unlocks it.
     cli_ok(
         &server,
         &["user", "passwd", "trillian", "--password", "fresh-pw"],
     );
     login(&server, "trillian", "fresh-pw", None);
+    // So does enabling the account.
+    for _ in 0..3 {
+        CtiClient::try_login(server.cti_tcp, "trillian", "bad", None);
+    }
+    let (_, answer) = CtiClient::try_login(server.cti_tcp, "trillian", "fresh-pw", None);
+    assert_eq!(defined_error(&answer), "accountLocked");
+    let out = cli_ok(&server, &["user", "enable", "Trillian"]);
+    assert!(out.contains("lock lifted"), "{out}");
+    login(&server, "trillian", "fresh-pw", None);
+    let shown: serde_json::Value = serde_json::from_str(&cli_ok(
+        &server,
+        &["user", "show", "trillian", "--format", "json"],
+    ))
+    .unwrap();
+    assert!(shown["locked_until_ms"].is_null(), "{shown}");
+    assert_eq!(shown["failed_logins"], 0);
 }
 
 #[test]
