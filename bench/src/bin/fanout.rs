@@ -91,7 +91,7 @@ async fn connect_client(
     let mut buf = BytesMut::with_capacity(16 * 1024);
     let login: CstaMessage = csta_proto::StartApplicationSession {
         application_info: csta_proto::ApplicationInfo {
-            application_id: "fanout-bench".into(),
+            application_id: Some("fanout-bench".into()),
             application_specific_info: Some(csta_proto::SessionLoginInfo {
                 user_name: Some(USER.into()),
                 password: Some(PASSWORD.into()),

@@ -106,7 +106,7 @@ async fn login_once(address: SocketAddr, user: &str) -> anyhow::Result<Duration>
     stream.set_nodelay(true)?;
     let login: CstaMessage = csta_proto::StartApplicationSession {
         application_info: csta_proto::ApplicationInfo {
-            application_id: "login-bench".into(),
+            application_id: Some("login-bench".into()),
             application_specific_info: Some(csta_proto::SessionLoginInfo {
                 user_name: Some(user.into()),
                 password: Some(PASSWORD.into()),

@@ -192,8 +192,9 @@ impl XmlValue for SessionExtensions {
 csta_struct! {
     /// `applicationInfo` of [`StartApplicationSession`].
     pub struct ApplicationInfo {
-        /// `applicationID`
-        pub application_id: String => "applicationID",
+        /// `applicationID`; ECMA-354 requires it, but a client that leaves it out is still
+        /// let in (its login is what matters).
+        pub application_id: Option<String> => "applicationID",
         /// `applicationSpecificInfo` (login data)
         pub application_specific_info: Option<SessionLoginInfo> => "applicationSpecificInfo",
     }
@@ -345,7 +346,7 @@ mod tests {
     fn resume_login() -> StartApplicationSession {
         StartApplicationSession {
             application_info: ApplicationInfo {
-                application_id: "driver".into(),
+                application_id: Some("driver".into()),
                 application_specific_info: Some(SessionLoginInfo {
                     user_name: Some("alice".into()),
                     password: Some("pw".into()),

@@ -843,7 +843,7 @@ fn session_msgs() -> BoxedStrategy<CstaMessage> {
     );
     let version = || text().prop_map(ProtocolVersion);
     prop_oneof![
-        (text(), login, vec(version(), 0..3), of(any::<u32>())).prop_map(|(id, l, v, d)| {
+        (of(text()), login, vec(version(), 0..3), of(any::<u32>())).prop_map(|(id, l, v, d)| {
             StartApplicationSession {
                 application_info: ApplicationInfo {
                     application_id: id,

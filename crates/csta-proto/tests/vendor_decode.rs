@@ -672,7 +672,10 @@ fn application_sessions() {
     let CstaMessage::StartApplicationSession(s) = d.message else {
         panic!()
     };
-    assert_eq!(s.application_info.application_id, "TestApp");
+    assert_eq!(
+        s.application_info.application_id.as_deref(),
+        Some("TestApp")
+    );
     let login = s
         .application_info
         .application_specific_info

@@ -50,6 +50,19 @@ async fn a_client_logs_in_with_a_configured_account() {
     };
     assert_eq!(pos.actual_session_duration, Some(3600));
     assert_eq!(harness.hub.stats().await.attached_sessions, 3);
+
+    // A client that leaves out the applicationID is let in all the same.
+    let mut fourth = harness.client().await;
+    let without_id = start_session(USER, PASSWORD, None, None)
+        .replace("<applicationID>cti-test</applicationID>", "");
+    assert!(!without_id.contains("applicationID"));
+    let response = fourth.request(&without_id).await;
+    assert_eq!(
+        response.name(),
+        "StartApplicationSessionPosResponse",
+        "{}",
+        response.xml
+    );
 }
 
 async fn expect_refusal(harness: &Harness, xml: &str, defined_error: &str) {

@@ -575,7 +575,7 @@ pub fn all() -> Vec<CstaMessage> {
         // ECMA-354 sessions
         StartApplicationSession {
             application_info: ApplicationInfo {
-                application_id: "callboard-test".into(),
+                application_id: Some("callboard-test".into()),
                 application_specific_info: Some(SessionLoginInfo {
                     user_name: Some("alice".into()),
                     password: Some("s3cr<e>t&".into()),
