@@ -123,8 +123,16 @@ impl StoreAccounts {
         let model = self.model(Some(&user.login)).await?;
         let mut rights = model.effective(&user.login);
         // Roaming (NUM3): the phones at the computer the user logs in from are the user's too.
-        if let Some(computer) = &request.computer {
-            if let Ok(Some(computer)) = self.store.computer(computer).await {
+        if let Some(name) = &request.computer {
+            let computer = self.store.computer(name).await.ok().flatten();
+            if computer.is_none() {
+                tracing::info!(
+                    login = %user.login,
+                    computer = %name,
+                    "login from a computer the directory does not know; no phone follows"
+                );
+            }
+            if let Some(computer) = computer {
                 for phone in [
                     &computer.profile.phone_primary,
                     &computer.profile.phone_secondary,
