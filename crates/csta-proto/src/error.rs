@@ -85,7 +85,7 @@ pub enum FrameError {
         limit: usize,
     },
     /// The invoke ID field is not four ASCII digits.
-    #[error("invoke ID is not four ASCII digits: {0:02x?}")]
+    #[error("invoke ID is not four ASCII digits: \"{}\"", .0.escape_ascii())]
     BadInvokeId([u8; 4]),
     /// An invoke ID above 9999 was given to the encoder.
     #[error("invoke ID {0} does not fit in four digits")]

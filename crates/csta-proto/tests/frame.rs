@@ -124,6 +124,10 @@ fn bad_headers() {
         dec.decode(&mut buf).unwrap_err(),
         FrameError::BadInvokeId(*b"00a1")
     );
+    assert_eq!(
+        FrameError::BadInvokeId(*b"0\x01a1").to_string(),
+        r#"invoke ID is not four ASCII digits: "0\x01a1""#
+    );
     // An empty body is a valid frame.
     let mut buf = BytesMut::from(&b"\x00\x00\x00\x080005"[..]);
     let f = dec.decode(&mut buf).unwrap().unwrap();
