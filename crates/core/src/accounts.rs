@@ -1,6 +1,7 @@
 //! How client listeners check logins against the directory (CL4, DIR4) without knowing the
 //! store: a small trait the server implements. Login types: a user by user name, a computer by
-//! its name (its phones follow), and users without login, who are always refused.
+//! its name (its phones follow), and users without login, who are always refused. The same
+//! trait works out again what a logged-in session may do when the directory changes (CL5).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -63,6 +64,15 @@ pub struct LoginAccepted {
     pub transferred_password: Option<String>,
 }
 
+/// Who a directory session logged in as: enough to work its rights out again (CL5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionLogin {
+    /// The account's name as stored (a user's login or a computer's name).
+    pub account: String,
+    /// The computer a user logged in from, if any.
+    pub computer: Option<String>,
+}
+
 /// The accounts a listener checks logins against.
 pub trait AccountDirectory: Send + Sync {
     /// Checks a login; updates failure counts, locks and transferred passwords.
@@ -70,4 +80,13 @@ pub trait AccountDirectory: Send + Sync {
         &'a self,
         request: LoginRequest,
     ) -> Pin<Box<dyn Future<Output = Result<LoginAccepted, LoginRefusal>> + Send + 'a>>;
+
+    /// What an account that logged in earlier may do now, without checking a password: its
+    /// current access, or why it may no longer be logged in (`Invalid` when the account is
+    /// gone, `Disabled`, `NoLogin`; `Unavailable` when the directory cannot be read, which
+    /// changes nothing).
+    fn current_access<'a>(
+        &'a self,
+        login: &'a SessionLogin,
+    ) -> Pin<Box<dyn Future<Output = Result<Access, LoginRefusal>> + Send + 'a>>;
 }

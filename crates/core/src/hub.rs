@@ -9,7 +9,7 @@
 //! it: they go from the caller straight to the line's link through the shared line directory.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use crate::LineKey;
+use crate::accounts::SessionLogin;
 use crate::calls::LineCalls;
 use crate::event_log::{EventLog, LoggedEvent};
 use crate::rights::{EffectiveRights, Visibility, mask_event, mask_response};
@@ -204,6 +205,11 @@ pub struct SessionAttachment {
     /// Which attachment of the session this is; a detach names it, so a late detach from an
     /// older connection cannot take the events of a newer one.
     pub generation: u64,
+    /// What the session may see and do now; the hub replaces it when the directory changes
+    /// (CL5), so requests must read it each time.
+    pub access: watch::Receiver<Access>,
+    /// Why the hub ended the session, when it did (the account was disabled, …).
+    pub end_reason: Arc<OnceLock<String>>,
 }
 
 /// Why a session could not be resumed: the client must start over and take snapshots.
@@ -242,7 +248,20 @@ enum Command {
     Open {
         account: String,
         access: Access,
+        login: Option<SessionLogin>,
         reply: oneshot::Sender<SessionAttachment>,
+    },
+    DirectorySessions {
+        reply: oneshot::Sender<Vec<(String, SessionLogin)>>,
+    },
+    UpdateAccess {
+        session_id: String,
+        access: Access,
+        reply: oneshot::Sender<()>,
+    },
+    End {
+        session_id: String,
+        reason: String,
     },
     Resume {
         account: String,
@@ -382,18 +401,80 @@ impl Hub {
         rx.await.ok()
     }
 
-    /// Opens a new session for `account`, which may see and do what `access` allows.
+    /// Opens a new session for `account`, which may see and do what `access` allows (for
+    /// good: see [`Hub::open_directory_session`] for sessions whose rights follow the
+    /// directory).
     pub async fn open_session(&self, account: &str, access: Access) -> Option<SessionAttachment> {
+        self.open(account, access, None).await
+    }
+
+    /// Opens a new session of a directory account; [`Hub::directory_sessions`] lists it so its
+    /// access can be updated when the directory changes.
+    pub async fn open_directory_session(
+        &self,
+        login: SessionLogin,
+        access: Access,
+    ) -> Option<SessionAttachment> {
+        let account = login.account.clone();
+        self.open(&account, access, Some(login)).await
+    }
+
+    async fn open(
+        &self,
+        account: &str,
+        access: Access,
+        login: Option<SessionLogin>,
+    ) -> Option<SessionAttachment> {
         let (reply, rx) = oneshot::channel();
         self.ask(
             Command::Open {
                 account: account.to_owned(),
                 access,
+                login,
                 reply,
             },
             rx,
         )
         .await
+    }
+
+    /// The sessions of directory accounts (attached or kept for resuming), with their logins.
+    pub async fn directory_sessions(&self) -> Vec<(String, SessionLogin)> {
+        let (reply, rx) = oneshot::channel();
+        self.ask(Command::DirectorySessions { reply }, rx)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Gives a session new rights (CL5): its requests are checked against them from now on,
+    /// its monitors see their lines at the new visibility, and a monitor of a line it may no
+    /// longer see is stopped (the client gets a `MonitorStop` with its cross reference). A
+    /// session kept for resuming whose monitors would change is ended instead: its client must
+    /// start over and take snapshots.
+    /// Returns once the hub has applied it.
+    pub async fn update_access(&self, session_id: &str, access: Access) {
+        let (reply, rx) = oneshot::channel();
+        self.ask(
+            Command::UpdateAccess {
+                session_id: session_id.to_owned(),
+                access,
+                reply,
+            },
+            rx,
+        )
+        .await;
+    }
+
+    /// Ends a session for `reason` (its account was disabled or deleted): the client is told
+    /// with `StopApplicationSession` and the session cannot be resumed.
+    pub async fn end_session(&self, session_id: &str, reason: &str) {
+        let _ = self
+            .commands
+            .send(Command::End {
+                session_id: session_id.to_owned(),
+                reason: reason.to_owned(),
+            })
+            .await;
     }
 
     /// Re-attaches a session after a reconnect: the events after `last_seq` of its lines are
@@ -684,7 +765,11 @@ struct Line {
 
 struct Session {
     account: String,
+    /// Set for directory sessions, whose rights follow the directory.
+    login: Option<SessionLogin>,
     access: Access,
+    access_updates: watch::Sender<Access>,
+    end_reason: Arc<OnceLock<String>>,
     generation: u64,
     outbox: Option<mpsc::Sender<Delivery>>,
     cutoff: watch::Sender<Option<String>>,
@@ -756,11 +841,29 @@ impl State {
             Command::Open {
                 account,
                 access,
+                login,
                 reply,
             } => {
-                let attachment = self.open(account, access);
+                let attachment = self.open(account, access, login);
                 let _ = reply.send(attachment);
             }
+            Command::DirectorySessions { reply } => {
+                let sessions = self
+                    .sessions
+                    .iter()
+                    .filter_map(|(id, s)| Some((id.clone(), s.login.clone()?)))
+                    .collect();
+                let _ = reply.send(sessions);
+            }
+            Command::UpdateAccess {
+                session_id,
+                access,
+                reply,
+            } => {
+                self.update_access(&session_id, access);
+                let _ = reply.send(());
+            }
+            Command::End { session_id, reason } => self.end(&session_id, reason),
             Command::Resume {
                 account,
                 session_id,
@@ -1143,40 +1246,50 @@ impl State {
         format!("{:032x}", rand::random::<u128>())
     }
 
-    fn attach(
-        &mut self,
-        session_id: &str,
-        capacity: usize,
-    ) -> Option<(
-        mpsc::Receiver<Delivery>,
-        watch::Receiver<Option<String>>,
-        u64,
-    )> {
+    /// Attaches a (new) connection to a session; the events queue holds `capacity`.
+    fn attach(&mut self, session_id: &str, capacity: usize) -> Option<SessionAttachment> {
         let session = self.sessions.get_mut(session_id)?;
         session.generation += 1;
-        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let (tx, events) = mpsc::channel(capacity.max(1));
         if session.outbox.is_some() {
             let _ = session
                 .cutoff
                 .send(Some("session resumed on another connection".into()));
         }
-        let (cutoff_tx, cutoff_rx) = watch::channel(None);
+        let (cutoff_tx, cutoff) = watch::channel(None);
         session.cutoff = cutoff_tx;
         session.outbox = Some(tx);
         session.detached_at = None;
-        let generation = session.generation;
+        let attachment = SessionAttachment {
+            session_id: session_id.to_owned(),
+            events,
+            cutoff,
+            replayed: 0,
+            generation: session.generation,
+            access: session.access_updates.subscribe(),
+            end_reason: session.end_reason.clone(),
+        };
         self.sync_outbox(session_id);
-        Some((rx, cutoff_rx, generation))
+        Some(attachment)
     }
 
-    fn open(&mut self, account: String, access: Access) -> SessionAttachment {
+    fn open(
+        &mut self,
+        account: String,
+        access: Access,
+        login: Option<SessionLogin>,
+    ) -> SessionAttachment {
         let session_id = Self::new_session_id();
         let (cutoff, _) = watch::channel(None);
+        let (access_updates, _) = watch::channel(access.clone());
         self.sessions.insert(
             session_id.clone(),
             Session {
                 account,
+                login,
                 access,
+                access_updates,
+                end_reason: Arc::default(),
                 generation: 0,
                 outbox: None,
                 cutoff,
@@ -1185,16 +1298,8 @@ impl State {
             },
         );
         let capacity = self.settings.outbox_capacity;
-        let (events, cutoff, generation) = self
-            .attach(&session_id, capacity)
-            .expect("the session was just inserted");
-        SessionAttachment {
-            session_id,
-            events,
-            cutoff,
-            replayed: 0,
-            generation,
-        }
+        self.attach(&session_id, capacity)
+            .expect("the session was just inserted")
     }
 
     fn resume(
@@ -1241,9 +1346,10 @@ impl State {
         };
         let replayed = missed.len();
         let capacity = self.settings.outbox_capacity + replayed;
-        let (events, cutoff, generation) = self
+        let mut attachment = self
             .attach(session_id, capacity)
             .ok_or(ResumeRefused::UnknownSession)?;
+        attachment.replayed = replayed;
         if let Some(outbox) = self
             .sessions
             .get(session_id)
@@ -1254,13 +1360,86 @@ impl State {
             }
         }
         tracing::info!(session = %session_id, account, replayed, "session resumed");
-        Ok(SessionAttachment {
-            session_id: session_id.to_owned(),
-            events,
-            cutoff,
-            replayed,
-            generation,
-        })
+        Ok(attachment)
+    }
+
+    /// See [`Hub::end_session`].
+    fn end(&mut self, session_id: &str, reason: String) {
+        if let Some(session) = self.sessions.get(session_id) {
+            tracing::info!(session = %session_id, account = %session.account, %reason, "session ended by the server");
+            let _ = session.end_reason.set(reason);
+        }
+        self.close(session_id);
+    }
+
+    /// See [`Hub::update_access`].
+    fn update_access(&mut self, session_id: &str, access: Access) {
+        let Some(session) = self.sessions.get_mut(session_id) else {
+            return;
+        };
+        let mut lost = Vec::new();
+        let mut changed = Vec::new();
+        for (cross_ref, (line, visibility)) in &session.monitors {
+            let now = access.visibility(line);
+            if now == Visibility::None {
+                lost.push((cross_ref.clone(), line.clone()));
+            } else if now != *visibility {
+                changed.push((cross_ref.clone(), line.clone(), now));
+            }
+        }
+        if session.outbox.is_none() && !(lost.is_empty() && changed.is_empty()) {
+            self.end(
+                session_id,
+                "rights changed while the client was away".into(),
+            );
+            return;
+        }
+        session.access = access.clone();
+        session.access_updates.send_replace(access);
+        let outbox = session.outbox.clone();
+        for (cross_ref, line, visibility) in changed {
+            session
+                .monitors
+                .insert(cross_ref, (line.clone(), visibility));
+            if let Some(entry) = self.lines.get_mut(&line) {
+                for subscriber in &mut entry.subscribers {
+                    if let Subscriber::Session {
+                        id,
+                        visibility: seen,
+                        ..
+                    } = subscriber
+                    {
+                        if &**id == session_id {
+                            *seen = visibility;
+                        }
+                    }
+                }
+            }
+        }
+        for (cross_ref, line) in lost {
+            if let Some(session) = self.sessions.get_mut(session_id) {
+                session.monitors.remove(&cross_ref);
+            }
+            self.unsubscribe(
+                &line,
+                |s| matches!(s, Subscriber::Session { id, .. } if &**id == session_id),
+            );
+            tracing::info!(session = %session_id, %line, "monitor stopped: the right to see the line was withdrawn");
+            let stop: CstaMessage = csta_proto::MonitorStop {
+                monitor_cross_ref_id: cross_ref,
+            }
+            .into();
+            let xml = csta_proto::encode(&stop, self.settings.edition);
+            if let (Some(outbox), Ok(frame)) = (
+                &outbox,
+                csta_proto::encode_frame(csta_proto::EVENT_INVOKE_ID, xml.as_bytes()),
+            ) {
+                let _ = outbox.try_send(Delivery {
+                    frame,
+                    at: Instant::now(),
+                });
+            }
+        }
     }
 
     fn close(&mut self, session_id: &str) {

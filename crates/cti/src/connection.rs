@@ -4,12 +4,12 @@
 //! phone never holds up the client's other requests. All writing goes through the connection's
 //! writer task (see [`crate::writer`]), which also delivers the session's events.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use callboard_core::accounts::{LoginRefusal, LoginRequest};
+use callboard_core::accounts::{LoginRefusal, LoginRequest, SessionLogin};
 use callboard_core::{Access, Hub};
 use callboard_net::{CancellationToken, Connection, Stream};
 use csta_proto::{
@@ -60,8 +60,10 @@ pub(crate) struct Shared {
 /// The ECMA-354 session of a logged-in connection.
 struct Session {
     id: Arc<str>,
-    /// What the session may see and do.
-    access: Access,
+    /// What the session may see and do; the hub updates it when the directory changes.
+    access: watch::Receiver<Access>,
+    /// Why the hub ended the session, once it has.
+    end_reason: Arc<OnceLock<String>>,
     /// The hub's attachment generation, named when detaching.
     generation: u64,
     expires: Instant,
@@ -428,8 +430,8 @@ impl ClientConnection {
             (Some(name), Some(password)) => self.shared.accounts.check(name, password),
             _ => None,
         };
-        let (account, access, transferred_password) = match technical {
-            Some(account) => (account.to_owned(), Access::Unrestricted, None),
+        let (account, access, transferred_password, directory_login) = match technical {
+            Some(account) => (account.to_owned(), Access::Unrestricted, None, None),
             None => {
                 let refused = |reason: &str| {
                     tracing::info!(%user, %reason, "login refused");
@@ -447,11 +449,18 @@ impl ClientConnection {
                     computer: info.computer_name.clone(),
                 };
                 match directory.login(request).await {
-                    Ok(accepted) => (
-                        accepted.account,
-                        accepted.access,
-                        accepted.transferred_password,
-                    ),
+                    Ok(accepted) => {
+                        let login = SessionLogin {
+                            account: accepted.account.clone(),
+                            computer: info.computer_name.clone(),
+                        };
+                        (
+                            accepted.account,
+                            accepted.access,
+                            accepted.transferred_password,
+                            Some(login),
+                        )
+                    }
                     Err(refusal) => {
                         refused(&refusal.to_string());
                         let defined = match refusal {
@@ -471,11 +480,22 @@ impl ClientConnection {
             .settings
             .session_duration(start.requested_session_duration);
         let hub = &self.shared.hub;
+        let open = |access: Access| async {
+            match directory_login.clone() {
+                Some(login) => hub.open_directory_session(login, access).await,
+                None => hub.open_session(&account, access).await,
+            }
+        };
         let (attachment, resume) = match info.resume_session_id.as_deref() {
             Some(old) => {
                 let last_seq = info.last_sequence_number.unwrap_or(0);
                 match hub.resume_session(&account, old.trim(), last_seq).await {
-                    Ok(attachment) => (Some(attachment), Some(SessionResume::Resumed)),
+                    Ok(attachment) => {
+                        // The rights as of this login hold from now on.
+                        hub.update_access(&attachment.session_id, access.clone())
+                            .await;
+                        (Some(attachment), Some(SessionResume::Resumed))
+                    }
                     Err(why) => {
                         tracing::info!(
                             %account,
@@ -485,13 +505,13 @@ impl ClientConnection {
                             "resume refused; opening a new session"
                         );
                         (
-                            hub.open_session(&account, access.clone()).await,
+                            open(access.clone()).await,
                             Some(SessionResume::SnapshotRequired),
                         )
                     }
                 }
             }
-            None => (hub.open_session(&account, access.clone()).await, None),
+            None => (open(access.clone()).await, None),
         };
         let Some(attachment) = attachment else {
             tracing::warn!(%account, "the hub is not running; login refused");
@@ -521,7 +541,8 @@ impl ClientConnection {
         let first = frame_of(invoke, &response, edition);
         self.phase = Phase::Active(Session {
             id: Arc::from(attachment.session_id.as_str()),
-            access,
+            access: attachment.access.clone(),
+            end_reason: attachment.end_reason.clone(),
             generation: attachment.generation,
             expires: after(Instant::now(), duration),
             cutoff: attachment.cutoff.clone(),
@@ -540,7 +561,7 @@ impl ClientConnection {
             return Ok(());
         };
         let session_id = session.id.clone();
-        let access = session.access.clone();
+        let access = session.access.borrow().clone();
         match message {
             CstaMessage::StartApplicationSession(_) => {
                 tracing::debug!("StartApplicationSession on a logged-in connection");
@@ -599,6 +620,11 @@ impl ClientConnection {
             message if is_service_request(&message) => {
                 self.spawn_request(invoke, session_id, access, message)
                     .await
+            }
+            CstaMessage::MonitorStopResponse(_) => {
+                // The answer to a MonitorStop the server sent (a right was withdrawn).
+                tracing::debug!(invoke, "MonitorStopResponse from the client");
+                Ok(())
             }
             other => {
                 tracing::debug!(message = other.name(), "not a service request");
@@ -701,10 +727,17 @@ impl ClientConnection {
         let Phase::Active(session) = &self.phase else {
             return End::Stopped;
         };
-        tracing::warn!("the hub ended the session; closing the connection");
+        let reason = session.end_reason.get().cloned();
+        tracing::warn!(
+            reason = reason.as_deref().unwrap_or("none given"),
+            "the hub ended the session; closing the connection"
+        );
         let stop: CstaMessage = StopApplicationSession {
             session_id: session.id.to_string(),
-            session_end_reason: None,
+            session_end_reason: reason.map(|reason| SessionEndReason {
+                defined_end_reason: None,
+                application_end_reason: Some(reason),
+            }),
         }
         .into();
         End::Close {

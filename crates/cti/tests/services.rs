@@ -165,6 +165,10 @@ async fn unknown_services_responses_and_events_from_clients_are_not_supported() 
             "{xml}"
         );
     }
+    // The answer to a MonitorStop the server sent (a withdrawn right) is taken silently.
+    let invoke = client.invoke();
+    client.send(invoke, &csta("MonitorStopResponse", "")).await;
+    assert!(client.no_pending_event().await);
     // Still served.
     client.monitor("201").await;
 }

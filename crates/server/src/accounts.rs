@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use callboard_core::Access;
 use callboard_core::LineKey;
-use callboard_core::accounts::{AccountDirectory, LoginAccepted, LoginRefusal, LoginRequest};
+use callboard_core::accounts::{
+    AccountDirectory, LoginAccepted, LoginRefusal, LoginRequest, SessionLogin,
+};
+use callboard_core::directory::{Computer, User};
 use callboard_core::passwords::{Credentials, LoginCheck, PasswordPolicy};
 use callboard_core::rights::{LineAccess, LineGrant, RightsModel, UserRights};
 use callboard_store::{AccountKind, Store};
@@ -106,12 +109,7 @@ impl StoreAccounts {
             .await
             .map_err(|_| LoginRefusal::Unavailable)?
             .unwrap_or_default();
-        if !user.can_login {
-            return Err(LoginRefusal::NoLogin);
-        }
-        if user.disabled {
-            return Err(LoginRefusal::Disabled);
-        }
+        may_log_in(&user)?;
         let transferred = self
             .check(
                 AccountKind::User,
@@ -120,10 +118,24 @@ impl StoreAccounts {
                 request.password.as_deref(),
             )
             .await?;
+        let access = self.user_access(&user, request.computer.as_deref()).await?;
+        Ok(Some(LoginAccepted {
+            account: user.login,
+            access,
+            transferred_password: transferred,
+        }))
+    }
+
+    /// A user's effective rights, with the phones of the computer it logged in from.
+    async fn user_access(
+        &self,
+        user: &User,
+        computer: Option<&str>,
+    ) -> Result<Access, LoginRefusal> {
         let model = self.model(Some(&user.login)).await?;
         let mut rights = model.effective(&user.login);
         // Roaming (NUM3): the phones at the computer the user logs in from are the user's too.
-        if let Some(name) = &request.computer {
+        if let Some(name) = computer {
             let computer = self.store.computer(name).await.ok().flatten();
             if computer.is_none() {
                 tracing::info!(
@@ -146,11 +158,7 @@ impl StoreAccounts {
                 }
             }
         }
-        Ok(Some(LoginAccepted {
-            account: user.login,
-            access: Access::Rights(Arc::new(rights)),
-            transferred_password: transferred,
-        }))
+        Ok(Access::Rights(Arc::new(rights)))
     }
 
     async fn login_computer(
@@ -183,47 +191,61 @@ impl StoreAccounts {
                 request.password.as_deref(),
             )
             .await?;
-        let profile = &computer.profile;
-        let access = if profile.all_lines {
-            Access::Unrestricted
-        } else {
-            // The computer's phones are its main devices; its multi-line lines come with their
-            // access bits.
-            let phones: Vec<LineKey> = [&profile.phone_primary, &profile.phone_secondary]
-                .into_iter()
-                .flatten()
-                .filter_map(|p| LineKey::from_device_id(p))
-                .collect();
-            let account = UserRights {
-                login: computer.name.clone(),
-                primary_line: phones.first().cloned(),
-                secondary_line: phones.get(1).cloned(),
-                main_devices: phones,
-                additional_lines: profile
-                    .lines
-                    .iter()
-                    .filter_map(|l| {
-                        Some(LineGrant {
-                            line: LineKey::from_device_id(l)?,
-                            access: LineAccess(
-                                profile.lines_access
-                                    | callboard_core::rights::bits::LINEACCESS_NUMBERSIN
-                                    | callboard_core::rights::bits::LINEACCESS_NUMBERSOUT,
-                            ),
-                        })
-                    })
-                    .collect(),
-                ..UserRights::default()
-            };
-            let model = RightsModel::new([account], [], Default::default());
-            Access::Rights(Arc::new(model.effective(&computer.name)))
-        };
+        let access = computer_access(&computer);
         Ok(Some(LoginAccepted {
             account: computer.name,
             access,
             transferred_password: transferred,
         }))
     }
+}
+
+/// Whether a user may be logged in at all.
+fn may_log_in(user: &User) -> Result<(), LoginRefusal> {
+    if !user.can_login {
+        return Err(LoginRefusal::NoLogin);
+    }
+    if user.disabled {
+        return Err(LoginRefusal::Disabled);
+    }
+    Ok(())
+}
+
+/// What a computer logged in by its name may do: everything with "all lines", else its phones
+/// as main devices and its multi-line lines with their access bits.
+fn computer_access(computer: &Computer) -> Access {
+    let profile = &computer.profile;
+    if profile.all_lines {
+        return Access::Unrestricted;
+    }
+    let phones: Vec<LineKey> = [&profile.phone_primary, &profile.phone_secondary]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| LineKey::from_device_id(p))
+        .collect();
+    let account = UserRights {
+        login: computer.name.clone(),
+        primary_line: phones.first().cloned(),
+        secondary_line: phones.get(1).cloned(),
+        main_devices: phones,
+        additional_lines: profile
+            .lines
+            .iter()
+            .filter_map(|l| {
+                Some(LineGrant {
+                    line: LineKey::from_device_id(l)?,
+                    access: LineAccess(
+                        profile.lines_access
+                            | callboard_core::rights::bits::LINEACCESS_NUMBERSIN
+                            | callboard_core::rights::bits::LINEACCESS_NUMBERSOUT,
+                    ),
+                })
+            })
+            .collect(),
+        ..UserRights::default()
+    };
+    let model = RightsModel::new([account], [], Default::default());
+    Access::Rights(Arc::new(model.effective(&computer.name)))
 }
 
 impl AccountDirectory for StoreAccounts {
@@ -246,6 +268,28 @@ impl AccountDirectory for StoreAccounts {
             })
             .await;
             Err(LoginRefusal::Invalid)
+        })
+    }
+
+    fn current_access<'a>(
+        &'a self,
+        login: &'a SessionLogin,
+    ) -> Pin<Box<dyn Future<Output = Result<Access, LoginRefusal>> + Send + 'a>> {
+        Box::pin(async move {
+            let unavailable = |_| LoginRefusal::Unavailable;
+            if let Some(user) = self.store.user(&login.account).await.map_err(unavailable)? {
+                may_log_in(&user)?;
+                return self.user_access(&user, login.computer.as_deref()).await;
+            }
+            match self
+                .store
+                .computer(&login.account)
+                .await
+                .map_err(unavailable)?
+            {
+                Some(computer) => Ok(computer_access(&computer)),
+                None => Err(LoginRefusal::Invalid),
+            }
         })
     }
 }

@@ -6,6 +6,7 @@ mod config;
 mod directory_cmd;
 mod directory_sync;
 mod import_cmd;
+mod live_rights;
 mod logging;
 mod phones_cmd;
 mod picture;

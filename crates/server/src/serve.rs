@@ -24,6 +24,7 @@ use crate::directory_cmd::password_policy;
 use crate::logging;
 use crate::phones_cmd::open_store;
 use crate::rights_loader::CachedRights;
+use callboard_core::accounts::AccountDirectory;
 
 /// The phone link settings from `[sip]`.
 pub fn phone_link_settings(config: &Config) -> PhoneLinkSettings {
@@ -150,11 +151,21 @@ pub async fn serve(loaded: Loaded, data_dir: PathBuf) -> anyhow::Result<()> {
             Err(error) => tracing::warn!(%error, "building the rights model failed"),
         }
     });
-    let accounts = StoreAccounts::new(store.clone(), password_policy(&config), rights);
+    let accounts: Arc<dyn AccountDirectory> = Arc::new(StoreAccounts::new(
+        store.clone(),
+        password_policy(&config),
+        rights,
+    ));
+    tokio::spawn(crate::live_rights::follow_directory(
+        store.clone(),
+        hub.clone(),
+        accounts.clone(),
+        shutdown.clone(),
+    ));
     let cti = CtiListener::new(
         hub.clone(),
         CtiSettings {
-            directory: Some(Arc::new(accounts)),
+            directory: Some(accounts),
             ..cti_settings(&config)
         },
     );

@@ -634,6 +634,98 @@ fn a_right_granted_while_the_server_runs_holds_at_the_next_login() {
 }
 
 #[test]
+fn rights_changed_by_an_administrator_reach_logged_in_sessions_live() {
+    let server = demo_server(&[]);
+    cli_ok(
+        &server,
+        &[
+            "user",
+            "add",
+            "zaphod",
+            "--business",
+            "201",
+            "--password",
+            "pw-zaphod",
+        ],
+    );
+    cli_ok(
+        &server,
+        &[
+            "group",
+            "add",
+            "heart-of-gold",
+            "--members",
+            "zaphod",
+            "--line",
+            "205",
+            "--line-access",
+            "0x800",
+        ],
+    );
+    let mut zaphod = login(&server, "zaphod", "pw-zaphod", None);
+    let own = zaphod.monitor("201");
+    let watched = zaphod.monitor("205");
+
+    // The group goes: its line's monitor is stopped at once, and cannot be started again.
+    cli_ok(&server, &["group", "delete", "heart-of-gold"]);
+    let stop = zaphod.until_unsolicited("MonitorStop");
+    match stop.message() {
+        CstaMessage::MonitorStop(stop) => assert_eq!(stop.monitor_cross_ref_id, watched),
+        _ => unreachable!(),
+    }
+    assert_eq!(
+        monitor_error(&mut zaphod, "205"),
+        "operation/privilegeViolationSpecifiedDevice",
+        "refused without logging in again"
+    );
+    // The own line is untouched.
+    assert_eq!(
+        make_call(&mut zaphod, "201", "202").name(),
+        "MakeCallResponse"
+    );
+    let event = zaphod.until_unsolicited("ServiceInitiatedEvent");
+    assert_eq!(event.cross_ref(), own);
+
+    // A right granted now holds at once too.
+    cli_ok(
+        &server,
+        &[
+            "group",
+            "add",
+            "vogons",
+            "--members",
+            "zaphod",
+            "--line",
+            "206",
+            "--line-access",
+            "0x800",
+        ],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let response = zaphod.request(&csta(
+            "MonitorStart",
+            "<monitorObject><deviceObject>206</deviceObject></monitorObject>",
+        ));
+        if response.name() == "MonitorStartResponse" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still refused: {}",
+            response.xml
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    // Disabled: the session ends with the reason, and the connection closes.
+    cli_ok(&server, &["user", "disable", "zaphod"]);
+    let stop = zaphod.until_unsolicited("StopApplicationSession");
+    assert!(stop.xml.contains("account disabled"), "{}", stop.xml);
+    assert!(zaphod.closed_within(std::time::Duration::from_secs(10)));
+}
+
+#[test]
 fn pictures_are_stored_as_96_pixel_squares_and_bad_files_change_nothing() {
     let server = demo_server(&[]);
     let wide = server.dir.path().join("wide.png");

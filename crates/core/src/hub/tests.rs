@@ -819,6 +819,95 @@ async fn the_device_list_shows_only_the_lines_a_session_may_see() {
     assert!(listed(&Access::Unrestricted, &groups).unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn new_rights_apply_to_a_running_session_and_end_a_detached_one() {
+    let (hub, link) = hub_with_line("sip:201@pbx.example").await;
+    hub.link_events()
+        .send(LinkEvent::LineUp {
+            device: "sip:203@pbx.example".into(),
+            link: link.handle.clone(),
+        })
+        .await;
+    let watcher = |clip: bool| {
+        rights_of("watcher", |u| {
+            u.main_devices.push(key("203"));
+            u.monitor_rights.push(crate::rights::MonitorRight {
+                line: key("201"),
+                clip,
+                pickup: false,
+            })
+        })
+    };
+    let login = crate::accounts::SessionLogin {
+        account: "watcher".into(),
+        computer: None,
+    };
+    let mut session = hub
+        .open_directory_session(login.clone(), watcher(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        hub.directory_sessions().await,
+        vec![(session.session_id.clone(), login.clone())]
+    );
+    let on_201 = hub.monitor_start(&session.session_id, "201").await.unwrap();
+    hub.monitor_start(&session.session_id, "203").await.unwrap();
+    line_event(&hub, delivered("1")).await;
+    assert!(raw(&mut session).await.contains("sip:202@pbx.example"));
+
+    // CLIP withdrawn: the next event comes without the caller's number.
+    hub.update_access(&session.session_id, watcher(false)).await;
+    assert!(matches!(
+        &*session.access.borrow(),
+        Access::Rights(rights) if rights.visibility(&key("201")) == Visibility::FreeBusy
+    ));
+    line_event(&hub, delivered("2")).await;
+    let masked = raw(&mut session).await;
+    assert!(
+        masked.contains("DeliveredEvent") && !masked.contains("202"),
+        "{masked}"
+    );
+
+    // The monitor right withdrawn: MonitorStop for that line, no more of its events.
+    let only_own = rights_of("watcher", |u| u.main_devices.push(key("203")));
+    hub.update_access(&session.session_id, only_own.clone())
+        .await;
+    let stop = raw(&mut session).await;
+    assert!(
+        stop.contains("MonitorStop") && stop.contains(&on_201),
+        "{stop}"
+    );
+    line_event(&hub, delivered("3")).await;
+    hub.stats().await;
+    assert_quiet(&mut session);
+    assert_eq!(
+        hub.prepare_monitor(&session.session_id, "201").await,
+        Err(CstaError::privilege_violation_specified_device())
+    );
+
+    // Away when its monitors would change: the session ends and a resume must start over.
+    let id = session.session_id.clone();
+    let generation = session.generation;
+    drop(session);
+    hub.detach_session(&id, generation).await;
+    hub.update_access(&id, rights_of("watcher", |_| {})).await;
+    assert!(hub.directory_sessions().await.is_empty());
+    assert_eq!(
+        hub.resume_session("watcher", &id, 0).await.err(),
+        Some(ResumeRefused::UnknownSession)
+    );
+
+    // Ended by the server: the reason is there for the listener to pass on.
+    let ended = hub.open_directory_session(login, only_own).await.unwrap();
+    hub.end_session(&ended.session_id, "account disabled").await;
+    hub.stats().await;
+    assert_eq!(
+        ended.end_reason.get().map(String::as_str),
+        Some("account disabled")
+    );
+    assert!(hub.directory_sessions().await.is_empty());
+}
+
 async fn raw(attachment: &mut SessionAttachment) -> String {
     let delivery = tokio::time::timeout(Duration::from_secs(2), attachment.events.recv())
         .await

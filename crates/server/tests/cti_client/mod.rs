@@ -256,6 +256,36 @@ impl CtiClient {
         );
     }
 
+    /// Skips frames sent unasked (events and others) until one named `name` comes.
+    pub fn until_unsolicited(&mut self, name: &str) -> Frame {
+        loop {
+            let frame = self.next_unsolicited();
+            if frame.name() == name {
+                return frame;
+            }
+        }
+    }
+
+    /// Whether the server closes the connection within `wait` (frames still coming are
+    /// dropped).
+    pub fn closed_within(&mut self, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        let mut chunk = [0u8; 16 * 1024];
+        while Instant::now() < deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.stream
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(_) => return true,
+            }
+        }
+        false
+    }
+
     /// The next frame sent unasked (invoke ID 9999), without the event checks: a device list
     /// after its response carries no sequence number.
     pub fn next_unsolicited(&mut self) -> Frame {
