@@ -9,20 +9,16 @@
 //!
 //! See `bench/login_latency.sh` and docs/PERFORMANCE.md.
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use bytes::BytesMut;
-use callboard_core::directory::User;
+use anyhow::Context;
+use callboard_bench::{Client, PASSWORD, fill_store, login_name, ms, percentile, start_server};
 use callboard_core::passwords::{Credentials, PasswordPolicy};
-use callboard_store::{NewUser, Store};
+use callboard_store::Store;
 use clap::Parser;
-use csta_proto::{CstaMessage, FrameDecoder, encode_frame};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use csta_proto::CstaMessage;
 
 /// Command-line options.
 #[derive(Debug, Parser)]
@@ -57,106 +53,19 @@ struct Args {
     store: Option<String>,
 }
 
-const PASSWORD: &str = "bench-login-password";
-
-fn login_name(i: usize) -> String {
-    format!("user{i:06}")
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(StdListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-fn frame(invoke: u16, message: &CstaMessage) -> anyhow::Result<bytes::Bytes> {
-    let xml = csta_proto::encode(message, csta_proto::Edition::Ed5);
-    Ok(encode_frame(invoke, xml.as_bytes())?)
-}
-
-/// Fills the store with `count` users in batches, every one with the same password hash (one
-/// argon2 computation instead of 100,000), business numbers 1000000+i.
-async fn fill_store(store: &Store, count: usize, hash: &str) -> anyhow::Result<()> {
-    const BATCH: usize = 5000;
-    let mut start = 0;
-    while start < count {
-        let end = (start + BATCH).min(count);
-        let users: Vec<NewUser> = (start..end)
-            .map(|i| {
-                let mut user = User::new(login_name(i));
-                user.profile.numbers.business = Some(format!("{}", 1_000_000 + i));
-                user.profile.services = 776;
-                NewUser {
-                    user,
-                    credentials: Credentials {
-                        hash: Some(hash.to_owned()),
-                        ..Default::default()
-                    },
-                }
-            })
-            .collect();
-        store.add_users(&users, 0).await?;
-        start = end;
-    }
-    Ok(())
-}
-
 /// One login and logout; returns the time from connect to the PosResponse.
 async fn login_once(address: SocketAddr, user: &str) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let mut stream = TcpStream::connect(address).await?;
-    stream.set_nodelay(true)?;
-    let login: CstaMessage = csta_proto::StartApplicationSession {
-        application_info: csta_proto::ApplicationInfo {
-            application_id: Some("login-bench".into()),
-            application_specific_info: Some(csta_proto::SessionLoginInfo {
-                user_name: Some(user.into()),
-                password: Some(PASSWORD.into()),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }
-    .into();
-    stream.write_all(&frame(1, &login)?).await?;
-    let mut decoder = FrameDecoder::new();
-    let mut buf = BytesMut::with_capacity(4096);
-    let answer = loop {
-        if let Some(frame) = decoder.decode(&mut buf)? {
-            break frame;
-        }
-        if stream.read_buf(&mut buf).await? == 0 {
-            bail!("connection closed during login of {user}");
-        }
-    };
+    let mut client = Client::connect(address).await?;
+    let session_id = client.login(user).await?;
     let took = started.elapsed();
-    let decoded = csta_proto::decode(&answer.xml)?;
-    let CstaMessage::StartApplicationSessionPosResponse(pos) = decoded.message else {
-        bail!("login of {user} refused: {:?}", decoded.message);
-    };
     let stop: CstaMessage = csta_proto::StopApplicationSession {
-        session_id: pos.session_id,
+        session_id,
         ..Default::default()
     }
     .into();
-    stream.write_all(&frame(2, &stop)?).await?;
+    client.send(&stop).await?;
     Ok(took)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Kills the server when the benchmark ends, however it ends.
-struct Server(tokio::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.start_kill();
-    }
 }
 
 #[tokio::main]
@@ -206,45 +115,14 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let sip_port = free_port()?;
-    let cti_port = free_port()?;
-    let config = dir.path().join("callboard.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[sip]\ntcp_listen = \"127.0.0.1:{sip_port}\"\ntls_listen = \"\"\n\n\
-             [store]\nurl = \"{store_url}\"\n\n\
-             [cti]\ntcp_listen = \"127.0.0.1:{cti_port}\"\n\n\
-             [directory]\nargon2_memory_kib = {}\nargon2_iterations = {}\n\n\
-             [log]\nlevel = \"warn\"\n",
-            policy.memory_kib, policy.iterations
-        ),
-    )?;
-    let callboard = std::fs::canonicalize(&args.callboard).with_context(|| {
-        format!(
-            "{} (build it with cargo build --release)",
-            args.callboard.display()
-        )
-    })?;
-    let child = tokio::process::Command::new(&callboard)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", callboard.display()))?;
-    let _server = Server(child);
-    let address: SocketAddr = ([127, 0, 0, 1], cti_port).into();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(address).await.is_err() {
-        if Instant::now() > deadline {
-            bail!("callboard did not listen on {address} within 30 s");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (_server, address) = start_server(
+        &args.callboard,
+        dir.path(),
+        &store_url,
+        (policy.memory_kib, policy.iterations),
+        false,
+    )
+    .await?;
 
     let started = Instant::now();
     let first = login_once(address, &login_name(0)).await?;

@@ -827,12 +827,17 @@ impl Config {
         // The rules as a whole, once their fields are fine one by one (so a bad country
         // code is not blamed on the base number too).
         if numbers_fields_ok {
-            let rules = self.numbers.rules().validate();
-            check(
-                "numbers.base_number",
-                rules.is_ok(),
-                &rules.err().map(|e| e.to_string()).unwrap_or_default(),
-            );
+            if let Err(error) = self.numbers.rules().validate() {
+                // Blamed on the setting the rules name (a country code that is no E.164 code,
+                // a base number outside the country, …).
+                let key = match &error {
+                    callboard_core::numbers::NumberError::InvalidRule { field, .. } => {
+                        format!("numbers.{field}")
+                    }
+                    _ => "numbers.base_number".to_owned(),
+                };
+                check(&key, false, &error.to_string());
+            }
         }
         let url = &self.store.url;
         check(

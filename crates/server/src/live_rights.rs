@@ -10,6 +10,7 @@ use callboard_core::Hub;
 use callboard_core::accounts::{AccountDirectory, LoginRefusal};
 use callboard_net::CancellationToken;
 use callboard_store::Store;
+use futures::StreamExt;
 
 /// How often the directory revision is looked at.
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(1);
@@ -41,19 +42,34 @@ pub async fn follow_directory(
         if handled == Some(revision) {
             continue;
         }
-        if reevaluate(&hub, accounts.as_ref()).await {
+        if reevaluate(&hub, &accounts).await {
             handled = Some(revision);
         }
     }
 }
 
+/// Sessions evaluated at once (store reads overlap; the hub applies the results one by one).
+const CONCURRENCY: usize = 8;
+
 /// Hands every directory session its current access, or ends it; false when some session
 /// could not be evaluated.
-async fn reevaluate(hub: &Hub, accounts: &dyn AccountDirectory) -> bool {
+async fn reevaluate(hub: &Hub, accounts: &Arc<dyn AccountDirectory>) -> bool {
+    let started = std::time::Instant::now();
     let sessions = hub.directory_sessions().await;
+    let count = sessions.len();
     let (mut updated, mut ended, mut pending) = (0usize, 0usize, 0usize);
-    for (session_id, login) in &sessions {
-        match accounts.current_access(login).await {
+    let mut results = futures::stream::iter(sessions)
+        .map(|(session_id, login)| {
+            let accounts = accounts.clone();
+            async move {
+                let result = accounts.current_access(&login).await;
+                (session_id, login, result)
+            }
+        })
+        .buffer_unordered(CONCURRENCY);
+    while let Some((session_id, login, result)) = results.next().await {
+        let session_id = session_id.as_str();
+        match result {
             Ok(access) => {
                 hub.update_access(session_id, access).await;
                 updated += 1;
@@ -70,11 +86,14 @@ async fn reevaluate(hub: &Hub, accounts: &dyn AccountDirectory) -> bool {
             }
         }
     }
-    tracing::debug!(
-        updated,
-        ended,
-        pending,
-        "directory changed: rights of logged-in sessions re-evaluated"
-    );
+    if count > 0 {
+        tracing::info!(
+            updated,
+            ended,
+            pending,
+            took_ms = started.elapsed().as_millis() as u64,
+            "directory changed: rights of logged-in sessions re-evaluated"
+        );
+    }
     pending == 0
 }

@@ -189,9 +189,20 @@ fn text_settings_take_environment_values_that_look_like_numbers_or_booleans_as_t
 
 #[test]
 fn a_bad_value_is_blamed_on_its_own_key_only() {
-    let found = issues("[numbers]\ncountry_code = \"abc\"\n", &[]);
-    let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
-    assert_eq!(keys, vec!["numbers.country_code"], "{found:#?}");
+    for file in [
+        "[numbers]\ncountry_code = \"abc\"\n",
+        "[numbers]\ncountry_code = \"0\"\n",
+        "[numbers]\ncountry_code = \"1234\"\nbase_number = \"+4930123456\"\n",
+    ] {
+        let found = issues(file, &[]);
+        let keys: Vec<&str> = found.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, vec!["numbers.country_code"], "{file}: {found:#?}");
+    }
+    let found = issues("", &[("CALLBOARD_NUMBERS__COUNTRY_CODE", "0")]);
+    assert_eq!(
+        found[0].origin.as_deref(),
+        Some("CALLBOARD_NUMBERS__COUNTRY_CODE")
+    );
     let found = issues(
         "[sip]\ntcp_listen = \"notanaddr\"\nexpires = \"abc\"\n[cti]\nedition = \"ed9\"\n",
         &[("CALLBOARD_SIP__BOGUS", "1")],
