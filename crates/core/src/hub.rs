@@ -514,15 +514,15 @@ impl Hub {
     /// Checks that a session may monitor `device` and returns the line's monitorCrossRefID,
     /// without subscribing yet: a listener sends the MonitorStartResponse first and then calls
     /// [`Hub::monitor_start`], so the client never sees the line's events (BackInService
-    /// included) before it knows their cross reference.
+    /// included) before it knows their cross reference. The rights are checked before the
+    /// line is looked up, as for every request: a line the session may not see gets
+    /// `privilegeViolationSpecifiedDevice` whether or not it exists.
     pub async fn prepare_monitor(
         &self,
         session_id: &str,
         device: &str,
     ) -> Result<String, CstaError> {
-        let line = self
-            .line_of(device)
-            .ok_or_else(CstaError::invalid_device_id)?;
+        let line = LineKey::from_device_id(device).ok_or_else(CstaError::invalid_device_id)?;
         let (reply, rx) = oneshot::channel();
         self.ask(
             Command::PrepareMonitor {
@@ -604,9 +604,7 @@ impl Hub {
     /// Subscribes a session to a line; returns the line's monitorCrossRefID. A line that is
     /// not known gets `invalidDeviceID`.
     pub async fn monitor_start(&self, session_id: &str, device: &str) -> Result<String, CstaError> {
-        let line = self
-            .line_of(device)
-            .ok_or_else(CstaError::invalid_device_id)?;
+        let line = LineKey::from_device_id(device).ok_or_else(CstaError::invalid_device_id)?;
         let (reply, rx) = oneshot::channel();
         self.ask(
             Command::MonitorStart {
@@ -910,16 +908,16 @@ impl State {
                 line,
                 reply,
             } => {
-                let session = self.sessions.get(&session_id);
-                let result = match (self.lines.get(&line), session) {
-                    (Some(_), Some(session))
-                        if session.access.visibility(&line) == Visibility::None =>
-                    {
+                let result = match self.sessions.get(&session_id) {
+                    None => Err(CstaError::invalid_cross_ref_id()),
+                    Some(session) if session.access.visibility(&line) == Visibility::None => {
                         Err(CstaError::privilege_violation_specified_device())
                     }
-                    (Some(line), Some(_)) => Ok(line.cross_ref.clone()),
-                    (None, _) => Err(CstaError::invalid_device_id()),
-                    (_, None) => Err(CstaError::invalid_cross_ref_id()),
+                    Some(_) => self
+                        .lines
+                        .get(&line)
+                        .map(|line| line.cross_ref.clone())
+                        .ok_or_else(CstaError::invalid_device_id),
                 };
                 let _ = reply.send(result);
             }
@@ -1533,21 +1531,21 @@ impl State {
     }
 
     fn monitor_start(&mut self, session_id: &str, key: LineKey) -> Result<String, CstaError> {
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .ok_or_else(CstaError::invalid_cross_ref_id)?;
+        let visibility = session.access.visibility(&key);
+        if visibility == Visibility::None {
+            return Err(CstaError::privilege_violation_specified_device());
+        }
         let cross_ref = self
             .lines
             .get(&key)
             .map(|l| l.cross_ref.clone())
             .ok_or_else(CstaError::invalid_device_id)?;
-        let session = self
-            .sessions
-            .get_mut(session_id)
-            .ok_or_else(CstaError::invalid_cross_ref_id)?;
         if session.monitors.contains_key(&cross_ref) {
             return Ok(cross_ref);
-        }
-        let visibility = session.access.visibility(&key);
-        if visibility == Visibility::None {
-            return Err(CstaError::privilege_violation_specified_device());
         }
         session
             .monitors

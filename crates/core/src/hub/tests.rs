@@ -697,6 +697,15 @@ async fn rights_decide_monitors_requests_and_which_numbers_an_event_shows() {
         hub.monitor_start(&nobody.session_id, "201").await,
         Err(CstaError::privilege_violation_specified_device())
     );
+    assert_eq!(
+        hub.prepare_monitor(&nobody.session_id, "999").await,
+        Err(CstaError::privilege_violation_specified_device()),
+        "a refusal does not tell whether the line exists"
+    );
+    assert_eq!(
+        hub.prepare_monitor(&full.session_id, "999").await,
+        Err(CstaError::privilege_violation_specified_device())
+    );
     hub.monitor_start(&full.session_id, "201").await.unwrap();
     hub.monitor_start(&busy_only.session_id, "201")
         .await
