@@ -224,6 +224,9 @@ pub enum ResumeRefused {
     /// Too many events were missed, or some are no longer kept.
     #[error("too many missed events to replay")]
     TooManyMissed,
+    /// The client's last sequence number was never given out.
+    #[error("the last sequence number {0} was never given out")]
+    UnknownSequenceNumber(u64),
 }
 
 /// An internal consumer's view of a line's events (journal, presence).
@@ -768,6 +771,9 @@ struct Session {
     access: Access,
     access_updates: watch::Sender<Access>,
     end_reason: Arc<OnceLock<String>>,
+    /// The last sequence number given out before the session opened: it missed nothing
+    /// before that, whatever number a resuming client names.
+    opened_after_seq: u64,
     generation: u64,
     outbox: Option<mpsc::Sender<Delivery>>,
     cutoff: watch::Sender<Option<String>>,
@@ -1288,6 +1294,7 @@ impl State {
                 access,
                 access_updates,
                 end_reason: Arc::default(),
+                opened_after_seq: self.next_seq,
                 generation: 0,
                 outbox: None,
                 cutoff,
@@ -1313,6 +1320,10 @@ impl State {
         if session.account != account {
             return Err(ResumeRefused::WrongAccount);
         }
+        if last_seq > self.next_seq {
+            return Err(ResumeRefused::UnknownSequenceNumber(last_seq));
+        }
+        let last_seq = last_seq.max(session.opened_after_seq);
         let lines: HashMap<&LineKey, Visibility> = session
             .monitors
             .values()

@@ -341,6 +341,41 @@ async fn a_resume_replays_everything_missed_even_after_others_joined_the_monitor
 }
 
 #[tokio::test]
+async fn a_resume_counts_only_what_happened_since_the_session_opened() {
+    let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
+    let other = hub.open_session("bob", Access::Unrestricted).await.unwrap();
+    hub.monitor_start(&other.session_id, "201").await.unwrap();
+    // More events than the log keeps, all before alice's session.
+    for i in 0..150 {
+        line_event(&hub, delivered(&format!("old-{i}"))).await;
+    }
+    let session = hub
+        .open_session("alice", Access::Unrestricted)
+        .await
+        .unwrap();
+    hub.monitor_start(&session.session_id, "201").await.unwrap();
+    let id = session.session_id.clone();
+    let generation = session.generation;
+    drop(session);
+    hub.detach_session(&id, generation).await;
+    line_event(&hub, delivered("missed")).await;
+    let stats = hub.stats().await;
+
+    assert_eq!(
+        hub.resume_session("alice", &id, stats.last_seq + 5)
+            .await
+            .err(),
+        Some(ResumeRefused::UnknownSequenceNumber(stats.last_seq + 5)),
+        "a number never given out"
+    );
+    // "Nothing seen" means nothing since the session opened, not since the server started.
+    let mut resumed = hub.resume_session("alice", &id, 0).await.unwrap();
+    assert_eq!(resumed.replayed, 1);
+    assert_eq!(next(&mut resumed).await.1, stats.last_seq);
+    drop(other);
+}
+
+#[tokio::test]
 async fn missing_more_than_the_retention_count_means_snapshot() {
     let (hub, _link) = hub_with_line("sip:201@pbx.example").await;
     let session = hub
