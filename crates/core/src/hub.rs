@@ -282,17 +282,13 @@ enum Command {
     MonitorStart {
         session_id: String,
         line: LineKey,
+        answer: Option<MonitorAnswer>,
         reply: oneshot::Sender<Result<String, CstaError>>,
     },
     MonitorStop {
         session_id: String,
         cross_ref: String,
         reply: oneshot::Sender<Result<(), CstaError>>,
-    },
-    PrepareMonitor {
-        session_id: String,
-        line: LineKey,
-        reply: oneshot::Sender<Result<String, CstaError>>,
     },
     Subscribe {
         line: LineKey,
@@ -325,6 +321,10 @@ pub struct HubStats {
     /// Last global event sequence number.
     pub last_seq: u64,
 }
+
+/// Turns a monitorCrossRefID into the encoded `MonitorStartResponse` frame (see
+/// [`Hub::monitor_start_answering`]).
+pub type MonitorAnswer = Box<dyn FnOnce(&str) -> Bytes + Send>;
 
 /// An internal subscription to a line; dropping it does not unsubscribe, call
 /// [`Hub::unsubscribe_internal`].
@@ -514,31 +514,6 @@ impl Hub {
             .await;
     }
 
-    /// Checks that a session may monitor `device` and returns the line's monitorCrossRefID,
-    /// without subscribing yet: a listener sends the MonitorStartResponse first and then calls
-    /// [`Hub::monitor_start`], so the client never sees the line's events (BackInService
-    /// included) before it knows their cross reference. The rights are checked before the
-    /// line is looked up, as for every request: a line the session may not see gets
-    /// `privilegeViolationSpecifiedDevice` whether or not it exists.
-    pub async fn prepare_monitor(
-        &self,
-        session_id: &str,
-        device: &str,
-    ) -> Result<String, CstaError> {
-        let line = LineKey::from_device_id(device).ok_or_else(CstaError::invalid_device_id)?;
-        let (reply, rx) = oneshot::channel();
-        self.ask(
-            Command::PrepareMonitor {
-                session_id: session_id.to_owned(),
-                line,
-                reply,
-            },
-            rx,
-        )
-        .await
-        .unwrap_or_else(|| Err(CstaError::resource_busy()))
-    }
-
     /// Ends a session now (StopApplicationSession, expired timer): its monitors are released.
     pub async fn close_session(&self, session_id: &str) {
         let _ = self
@@ -604,15 +579,41 @@ impl Hub {
         Ok(devices)
     }
 
-    /// Subscribes a session to a line; returns the line's monitorCrossRefID. A line that is
-    /// not known gets `invalidDeviceID`.
+    /// Subscribes a session to a line; returns the line's monitorCrossRefID. The rights are
+    /// checked before the line is looked up, as for every request: a line the session may not
+    /// see gets `privilegeViolationSpecifiedDevice` whether or not it exists; an unknown line
+    /// `invalidDeviceID`.
     pub async fn monitor_start(&self, session_id: &str, device: &str) -> Result<String, CstaError> {
+        self.start_monitor_for(session_id, device, None).await
+    }
+
+    /// [`Hub::monitor_start`] for a client listener: `answer` turns the cross reference into
+    /// the encoded `MonitorStartResponse`, which the hub queues on the session's event queue
+    /// in the same step as it subscribes. So the response comes before every event of the line
+    /// and the client misses none that happen after it. On an error nothing is queued.
+    pub async fn monitor_start_answering(
+        &self,
+        session_id: &str,
+        device: &str,
+        answer: MonitorAnswer,
+    ) -> Result<String, CstaError> {
+        self.start_monitor_for(session_id, device, Some(answer))
+            .await
+    }
+
+    async fn start_monitor_for(
+        &self,
+        session_id: &str,
+        device: &str,
+        answer: Option<MonitorAnswer>,
+    ) -> Result<String, CstaError> {
         let line = LineKey::from_device_id(device).ok_or_else(CstaError::invalid_device_id)?;
         let (reply, rx) = oneshot::channel();
         self.ask(
             Command::MonitorStart {
                 session_id: session_id.to_owned(),
                 line,
+                answer,
                 reply,
             },
             rx,
@@ -896,9 +897,10 @@ impl State {
             Command::MonitorStart {
                 session_id,
                 line,
+                answer,
                 reply,
             } => {
-                let result = self.monitor_start(&session_id, line);
+                let result = self.monitor_start(&session_id, line, answer);
                 let _ = reply.send(result);
             }
             Command::MonitorStop {
@@ -907,24 +909,6 @@ impl State {
                 reply,
             } => {
                 let result = self.monitor_stop(&session_id, &cross_ref);
-                let _ = reply.send(result);
-            }
-            Command::PrepareMonitor {
-                session_id,
-                line,
-                reply,
-            } => {
-                let result = match self.sessions.get(&session_id) {
-                    None => Err(CstaError::invalid_cross_ref_id()),
-                    Some(session) if session.access.visibility(&line) == Visibility::None => {
-                        Err(CstaError::privilege_violation_specified_device())
-                    }
-                    Some(_) => self
-                        .lines
-                        .get(&line)
-                        .map(|line| line.cross_ref.clone())
-                        .ok_or_else(CstaError::invalid_device_id),
-                };
                 let _ = reply.send(result);
             }
             Command::Subscribe { line, reply } => {
@@ -1541,7 +1525,12 @@ impl State {
         }
     }
 
-    fn monitor_start(&mut self, session_id: &str, key: LineKey) -> Result<String, CstaError> {
+    fn monitor_start(
+        &mut self,
+        session_id: &str,
+        key: LineKey,
+        answer: Option<MonitorAnswer>,
+    ) -> Result<String, CstaError> {
         let session = self
             .sessions
             .get_mut(session_id)
@@ -1555,6 +1544,13 @@ impl State {
             .get(&key)
             .map(|l| l.cross_ref.clone())
             .ok_or_else(CstaError::invalid_device_id)?;
+        if let (Some(answer), Some(outbox)) = (answer, &session.outbox) {
+            // A full queue means a client about to be cut off; it gets no response either.
+            let _ = outbox.try_send(Delivery {
+                frame: answer(&cross_ref),
+                at: Instant::now(),
+            });
+        }
         if session.monitors.contains_key(&cross_ref) {
             return Ok(cross_ref);
         }

@@ -18,7 +18,7 @@ pub mod services;
 pub use device::LineKey;
 pub use hub::{
     Access, Delivery, Hub, HubSettings, HubStats, InternalSubscription, LineNotice, LinkCommand,
-    LinkEvent, LinkEvents, LinkHandle, ResumeRefused, SessionAttachment,
+    LinkEvent, LinkEvents, LinkHandle, MonitorAnswer, ResumeRefused, SessionAttachment,
 };
 pub use mac::{Mac, MacError};
 pub use phone::{AdminState, PhoneModel, PhoneRecord, PhoneStatus, Transport};

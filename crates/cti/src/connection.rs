@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use callboard_core::accounts::{LoginRefusal, LoginRequest, SessionLogin};
-use callboard_core::{Access, Hub};
+use callboard_core::{Access, Hub, MonitorAnswer};
 use callboard_net::{CancellationToken, Connection, Stream};
 use csta_proto::{
     CstaError, CstaFrame, CstaMessage, Edition, FrameDecoder, GetSwitchingFunctionDevicesResponse,
@@ -180,38 +180,48 @@ fn seconds(duration: Duration) -> u32 {
 }
 
 /// A request's response and what the server sends unasked right after it (the device list
-/// after `GetSwitchingFunctionDevicesResponse`).
+/// after `GetSwitchingFunctionDevicesResponse`). No response: the hub queued it itself (see
+/// [`Hub::monitor_start_answering`]).
 struct Answer {
-    response: CstaMessage,
+    response: Option<CstaMessage>,
     follow_ups: Vec<CstaMessage>,
 }
 
 impl From<CstaMessage> for Answer {
     fn from(response: CstaMessage) -> Self {
         Answer {
-            response,
+            response: Some(response),
             follow_ups: Vec::new(),
         }
     }
 }
 
-/// Runs one service request against the hub.
+/// Runs one service request (invoke ID `invoke`) against the hub.
 async fn execute(
     hub: &Hub,
     access: &Access,
     session: &str,
+    (invoke, edition): (u16, Edition),
     message: CstaMessage,
 ) -> Result<Answer, CstaError> {
     match message {
         CstaMessage::MonitorStart(start) => match start.monitor_object {
             MonitorObject::Device(device) => {
-                // Subscribed only after the response is on its way (see `spawn_request`).
-                let cross_ref = hub.prepare_monitor(session, device.as_str()).await?;
-                Ok(CstaMessage::from(MonitorStartResponse {
-                    monitor_cross_ref_id: cross_ref,
-                    monitor_existing_calls: None,
+                // The hub queues the response with the subscription, ahead of the line's events.
+                let answer: MonitorAnswer = Box::new(move |cross_ref: &str| {
+                    let response: CstaMessage = MonitorStartResponse {
+                        monitor_cross_ref_id: cross_ref.to_owned(),
+                        monitor_existing_calls: None,
+                    }
+                    .into();
+                    frame_of(invoke, &response, edition)
+                });
+                hub.monitor_start_answering(session, device.as_str(), answer)
+                    .await?;
+                Ok(Answer {
+                    response: None,
+                    follow_ups: Vec::new(),
                 })
-                .into())
             }
             MonitorObject::Call(_) => Err(CstaError::service_not_supported()),
         },
@@ -253,10 +263,12 @@ fn device_list(devices: Vec<SwitchingFunctionDevice>) -> Answer {
         })
         .collect();
     Answer {
-        response: GetSwitchingFunctionDevicesResponse {
-            service_cross_ref_id: Some(cross_ref),
-        }
-        .into(),
+        response: Some(
+            GetSwitchingFunctionDevicesResponse {
+                service_cross_ref_id: Some(cross_ref),
+            }
+            .into(),
+        ),
         follow_ups,
     }
 }
@@ -652,14 +664,7 @@ impl ClientConnection {
         tokio::spawn(
             async move {
                 let name = message.name().to_owned();
-                let monitored = match &message {
-                    CstaMessage::MonitorStart(start) => match &start.monitor_object {
-                        MonitorObject::Device(device) => Some(device.as_str().to_owned()),
-                        MonitorObject::Call(_) => None,
-                    },
-                    _ => None,
-                };
-                let result = execute(&hub, &access, &session, message).await;
+                let result = execute(&hub, &access, &session, (invoke, edition), message).await;
                 if let Err(error) = &result {
                     tracing::debug!(invoke, request = %name, %error, "request failed");
                 }
@@ -667,22 +672,17 @@ impl ClientConnection {
                     response,
                     follow_ups,
                 } = result.unwrap_or_else(|error| CstaMessage::CstaErrorCode(error).into());
-                let sent = out
-                    .send(Outbound::Frame(frame_of(invoke, &response, edition)))
-                    .await;
-                for message in &follow_ups {
-                    let frame = frame_of(UNSOLICITED, message, edition);
+                let frames = response
+                    .iter()
+                    .map(|response| frame_of(invoke, response, edition))
+                    .chain(
+                        follow_ups
+                            .iter()
+                            .map(|message| frame_of(UNSOLICITED, message, edition)),
+                    );
+                for frame in frames {
                     if out.send(Outbound::Frame(frame)).await.is_err() {
                         break;
-                    }
-                }
-                // The response is queued before the subscription, and the writer sends queued
-                // responses before events: no event of the line can overtake it.
-                if let (Ok(()), Some(device), CstaMessage::MonitorStartResponse(_)) =
-                    (sent, monitored, &response)
-                {
-                    if let Err(error) = hub.monitor_start(&session, &device).await {
-                        tracing::warn!(%device, error = ?error, "monitor lost after its response");
                     }
                 }
                 drop(permit);
@@ -848,7 +848,8 @@ mod tests {
             })
             .collect();
         let answer = device_list(devices);
-        let CstaMessage::GetSwitchingFunctionDevicesResponse(response) = &answer.response else {
+        let Some(CstaMessage::GetSwitchingFunctionDevicesResponse(response)) = &answer.response
+        else {
             panic!("{:?}", answer.response)
         };
         let cross_ref = response.service_cross_ref_id.clone().unwrap();

@@ -138,11 +138,14 @@ impl<W: AsyncWrite + Unpin> Writer<W> {
             }
             self.gather(&mut rx);
             if !self.frames.is_empty() {
+                // What was gathered goes out first when the socket takes it (a response ahead
+                // of a cutoff that came at the same time, e.g. a PosResponse and a resume of
+                // the same session elsewhere); a cutoff ends a write the client does not read.
                 let written = tokio::select! {
                     biased;
                     _ = stop.cancelled() => return WriterEnd::Stopped,
-                    reason = cut_off(&mut self.cutoff) => return WriterEnd::CutOff(reason),
                     written = write_frames(&mut self.out, &self.frames, &mut self.scratch) => written,
+                    reason = cut_off(&mut self.cutoff) => return WriterEnd::CutOff(reason),
                 };
                 if let Err(error) = written {
                     return WriterEnd::Failed(error);
@@ -402,6 +405,31 @@ mod tests {
         assert!(matches!(end, WriterEnd::Closed), "{end:?}");
         assert!(stop.is_cancelled());
         assert_eq!(latency.count(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_first_frame_goes_out_even_when_the_cutoff_came_with_it() {
+        use tokio::io::AsyncReadExt;
+        let (tx, rx) = mpsc::channel(8);
+        let (_events_tx, events) = mpsc::channel(8);
+        let (cutoff_tx, cutoff) = watch::channel(None);
+        cutoff_tx
+            .send(Some("session resumed on another connection".into()))
+            .unwrap();
+        tx.send(Outbound::Attach {
+            first: Bytes::from_static(b"POS"),
+            events,
+            cutoff,
+        })
+        .await
+        .unwrap();
+        let (sink, mut client) = tokio::io::duplex(1024);
+        let task = tokio::spawn(run(sink, rx, CancellationToken::new(), Arc::default()));
+        let end = task.await.unwrap();
+        assert!(matches!(&end, WriterEnd::CutOff(_)), "{end:?}");
+        let mut got = Vec::new();
+        client.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, b"POS");
     }
 
     #[tokio::test]

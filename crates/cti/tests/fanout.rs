@@ -139,6 +139,7 @@ async fn a_client_that_never_reads_is_cut_off_while_the_others_get_everything() 
     let mut cut_off_at = None;
     while cut_off_at.is_none_or(|at| sent < at + AFTER) {
         assert!(sent < GIVE_UP, "the sleeper was never cut off");
+        let waiting = std::time::Instant::now();
         while progress
             .iter()
             .map(|p| p.load(Ordering::Acquire))
@@ -147,6 +148,13 @@ async fn a_client_that_never_reads_is_cut_off_while_the_others_get_everything() 
             .saturating_add(WINDOW)
             <= sent
         {
+            // A reader that stops getting events (one that missed the first events after its
+            // MonitorStartResponse, say) fails the test instead of hanging it.
+            assert!(
+                waiting.elapsed() < PATIENCE,
+                "readers stalled at {sent} events sent: slowest has {:?}",
+                progress.iter().map(|p| p.load(Ordering::Acquire)).min()
+            );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         harness.event(LINE, &call_id(sent)).await;

@@ -156,12 +156,19 @@ async fn the_first_subscriber_starts_the_monitor_and_the_last_one_stops_it() {
         .open_session("carol", Access::Unrestricted)
         .await
         .unwrap();
-    assert_eq!(
-        hub.prepare_monitor(&c.session_id, "201").await.unwrap(),
-        ref_a
-    );
-    assert_quiet(&mut c);
-    hub.monitor_start(&c.session_id, "201").await.unwrap();
+    // A listener's MonitorStart: its response is queued with the subscription, ahead of the
+    // line's events.
+    let answered = hub
+        .monitor_start_answering(
+            &c.session_id,
+            "201",
+            Box::new(|cross_ref: &str| Bytes::from(format!("response {cross_ref}"))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered, ref_a);
+    let first = c.events.recv().await.unwrap();
+    assert_eq!(first.frame, Bytes::from(format!("response {ref_a}")));
     assert_eq!(next(&mut c).await.0, "BackInServiceEvent");
     assert!(link.commands.try_recv().is_err());
 
@@ -676,9 +683,6 @@ async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_c
         .open_session("alice", Access::Unrestricted)
         .await
         .unwrap();
-    hub.prepare_monitor(&session.session_id, "201")
-        .await
-        .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     hub.link_events()
         .send(LinkEvent::MonitorActive {
@@ -689,7 +693,7 @@ async fn the_first_subscriber_hears_back_in_service_once_even_when_the_monitor_c
     assert_eq!(next(&mut session).await.0, "BackInServiceEvent");
     assert_quiet(&mut session);
     assert_eq!(
-        hub.prepare_monitor(&session.session_id, "999").await,
+        hub.monitor_start(&session.session_id, "999").await,
         Err(CstaError::invalid_device_id())
     );
 }
@@ -725,7 +729,7 @@ async fn rights_decide_monitors_requests_and_which_numbers_an_event_shows() {
         .await
         .unwrap();
     assert_eq!(
-        hub.prepare_monitor(&nobody.session_id, "201").await,
+        hub.monitor_start(&nobody.session_id, "201").await,
         Err(CstaError::privilege_violation_specified_device())
     );
     assert_eq!(
@@ -733,12 +737,12 @@ async fn rights_decide_monitors_requests_and_which_numbers_an_event_shows() {
         Err(CstaError::privilege_violation_specified_device())
     );
     assert_eq!(
-        hub.prepare_monitor(&nobody.session_id, "999").await,
+        hub.monitor_start(&nobody.session_id, "999").await,
         Err(CstaError::privilege_violation_specified_device()),
         "a refusal does not tell whether the line exists"
     );
     assert_eq!(
-        hub.prepare_monitor(&full.session_id, "999").await,
+        hub.monitor_start(&full.session_id, "999").await,
         Err(CstaError::privilege_violation_specified_device())
     );
     hub.monitor_start(&full.session_id, "201").await.unwrap();
@@ -925,7 +929,7 @@ async fn new_rights_apply_to_a_running_session_and_end_a_detached_one() {
     hub.stats().await;
     assert_quiet(&mut session);
     assert_eq!(
-        hub.prepare_monitor(&session.session_id, "201").await,
+        hub.monitor_start(&session.session_id, "201").await,
         Err(CstaError::privilege_violation_specified_device())
     );
 
