@@ -157,3 +157,27 @@ fn a_database_that_is_down_is_reported_at_once_without_its_password() {
         "no pool timeout"
     );
 }
+
+#[test]
+fn a_database_host_that_never_answers_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    // Takes connections and says nothing, like a wrong port behind a firewall that accepts.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let url = format!("postgres://callboard:secretpw@127.0.0.1:{port}/callboard");
+    let out = callboard(
+        &["user", "list"],
+        &[("CALLBOARD_STORE__URL", url.as_str())],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("did not answer within 10 s"), "{err}");
+    assert!(!err.contains("secretpw"), "{err}");
+}

@@ -21,6 +21,12 @@ pub enum StoreError {
     /// A query or connection failed.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// The database server took the connection but did not answer in time.
+    #[error("the database did not answer within {seconds} s (is the host and port right?)")]
+    NoAnswer {
+        /// How long it was given.
+        seconds: u64,
+    },
     /// A migration failed; the schema was left at the previous version.
     #[error("migration {version} ({name}) failed: {cause}")]
     Migration {

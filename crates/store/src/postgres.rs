@@ -27,7 +27,11 @@ impl PostgresStore {
         match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
             Ok(Ok(probe)) => probe.close().await?,
             Ok(Err(error)) => return Err(error.into()),
-            Err(_) => return Err(StoreError::from(sqlx::Error::PoolTimedOut)),
+            Err(_) => {
+                return Err(StoreError::NoAnswer {
+                    seconds: CONNECT_TIMEOUT.as_secs(),
+                });
+            }
         }
         let pool = PgPoolOptions::new()
             .max_connections(8)
