@@ -69,7 +69,8 @@ pub enum NumberError {
     /// A character that has no place in a telephone number, such as a letter.
     #[error(
         "`{input}` is not a telephone number: `{found}` is not allowed (only digits, a leading `+`, \
-         spaces, `-`, `/`, `.` and parentheses)"
+         spaces, `-`, `/`, `.` and parentheses; or a feature code of digits with `*` or `#`, \
+         such as `*21#`)"
     )]
     InvalidCharacters {
         /// The input as written.
