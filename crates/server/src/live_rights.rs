@@ -27,10 +27,16 @@ pub async fn follow_directory(
     let mut handled = store.directory_revision().await.ok();
     let mut ticker = tokio::time::interval(CHECK_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // While changes keep coming (phones registering new lines, a long sync), re-evaluations
+    // are spaced by at least their own duration, so they take at most half the time.
+    let mut not_before = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
+        }
+        if tokio::time::Instant::now() < not_before {
+            continue;
         }
         let revision = match store.directory_revision().await {
             Ok(revision) => revision,
@@ -42,9 +48,11 @@ pub async fn follow_directory(
         if handled == Some(revision) {
             continue;
         }
+        let started = tokio::time::Instant::now();
         if reevaluate(&hub, &accounts).await {
             handled = Some(revision);
         }
+        not_before = tokio::time::Instant::now() + started.elapsed();
     }
 }
 
