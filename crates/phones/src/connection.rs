@@ -91,6 +91,9 @@ struct PhoneConnection {
     link: Option<LinkHandle>,
     link_commands: mpsc::Sender<LinkCommand>,
     online: bool,
+    /// The MAC put into the connection's log span (recorded once: recording a span field
+    /// again would repeat it on every later log line).
+    logged_mac: Option<Mac>,
 }
 
 pub(crate) async fn run(
@@ -142,6 +145,7 @@ pub(crate) async fn run(
         devices: Vec::new(),
         lines: Vec::new(),
         monitors: HashMap::new(),
+        logged_mac: None,
         link: None,
         link_commands,
         online: false,
@@ -399,7 +403,10 @@ impl PhoneConnection {
                 return self.write(stream, &answer).await;
             }
         }
-        tracing::Span::current().record("mac", tracing::field::display(mac));
+        if self.logged_mac != Some(mac) {
+            tracing::Span::current().record("mac", tracing::field::display(mac));
+            self.logged_mac = Some(mac);
+        }
         if let Some(reason) = self.admission(mac, &request).await {
             let answer = self.response(&request, 403, reason);
             return self.write(stream, &answer).await;

@@ -40,6 +40,17 @@ fn logs_go_to_the_log_directory_and_the_mac_filter_keeps_only_the_chosen_phone()
         "the chosen phone is logged:\n{text}"
     );
     assert!(text.contains("phone registered"), "{text}");
+    // The de-registration is a second REGISTER on the same connection: the span still names
+    // the phone once (recording the field again would repeat it on every later line).
+    let deregistered = text
+        .lines()
+        .find(|line| line.contains("phone de-registered"))
+        .unwrap_or_else(|| panic!("no de-registration logged:\n{text}"));
+    assert_eq!(
+        deregistered.matches("mac=000413000111").count(),
+        1,
+        "{deregistered}"
+    );
     assert!(
         !text.contains("mac=000413000222"),
         "the other phone is filtered out:\n{text}"
