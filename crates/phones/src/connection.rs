@@ -17,9 +17,7 @@ use callboard_core::{
 use callboard_net::{CancellationToken, Connection, Stream};
 use callboard_store::{PhoneUpdate, RegistrationUpdate};
 use csta_proto::{CstaError, CstaMessage, RequestSystemStatus};
-use sip_proto::{
-    DigestAlgorithm, Frame, FrameError, Framer, Method, NameAddr, SipMessage, StartLine,
-};
+use sip_proto::{Frame, FrameError, Framer, Method, NameAddr, SipMessage, StartLine};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -375,14 +373,16 @@ impl PhoneConnection {
         let mac = match registrar::authenticate(&self.shared, &request, now_secs()) {
             Ok(mac) => mac,
             Err(AuthFailure::Challenge { stale }) => {
-                let challenge =
-                    self.shared
-                        .authenticator
-                        .challenge(DigestAlgorithm::Md5, stale, now_secs());
                 let mut answer = self.response(&request, 401, "Unauthorized");
-                answer
-                    .headers
-                    .push("WWW-Authenticate", challenge.to_header_value());
+                for algorithm in &self.shared.settings.digest_algorithms {
+                    let challenge =
+                        self.shared
+                            .authenticator
+                            .challenge(*algorithm, stale, now_secs());
+                    answer
+                        .headers
+                        .push("WWW-Authenticate", challenge.to_header_value());
+                }
                 return self.write(stream, &answer).await;
             }
             Err(AuthFailure::Forbidden(reason, detail)) => {

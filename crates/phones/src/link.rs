@@ -10,7 +10,7 @@ use callboard_core::{AdminState, LinkEvent, LinkEvents, Mac, Transport};
 use callboard_net::{CancellationToken, Connection};
 use callboard_store::{PhoneUpdate, PhoneWriter, Store, StoreError};
 use csta_proto::Edition;
-use sip_proto::{DigestAuthenticator, FramerLimits};
+use sip_proto::{DigestAlgorithm, DigestAuthenticator, FramerLimits};
 use tokio::sync::mpsc;
 
 /// Settings of the phone link, from `[sip]`.
@@ -20,6 +20,8 @@ pub struct PhoneLinkSettings {
     pub phone_password: String,
     /// Digest realm.
     pub realm: String,
+    /// Digest algorithms offered in a 401, most preferred first (one WWW-Authenticate each).
+    pub digest_algorithms: Vec<DigestAlgorithm>,
     /// Take unknown phones into service at their first registration.
     pub auto_commission: bool,
     /// Longest registration granted.
@@ -45,6 +47,7 @@ impl Default for PhoneLinkSettings {
         PhoneLinkSettings {
             phone_password: String::new(),
             realm: "callboard".into(),
+            digest_algorithms: vec![DigestAlgorithm::Md5],
             auto_commission: true,
             expires: Duration::from_secs(3600),
             keepalive: Duration::from_secs(60),

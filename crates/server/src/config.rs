@@ -266,6 +266,9 @@ pub struct SipConfig {
     pub phone_password: String,
     /// Digest realm offered to phones.
     pub realm: String,
+    /// Digest algorithms offered in a 401, most preferred first (`MD5`, `SHA-256`).
+    #[serde(deserialize_with = "list_or_comma_separated")]
+    pub digest_algorithms: Vec<String>,
     /// Take unknown phones into service at their first registration.
     pub auto_commission: bool,
     /// Registration expiry granted to phones, in seconds (the most a phone gets).
@@ -296,6 +299,7 @@ impl Default for SipConfig {
             wan_address: String::new(),
             phone_password: String::new(),
             realm: "callboard".into(),
+            digest_algorithms: vec!["MD5".into()],
             auto_commission: true,
             expires: 3600,
             keepalive: 60,
@@ -687,6 +691,21 @@ impl Config {
             "log.max_files",
             self.log.max_files >= 1,
             "must be at least 1",
+        );
+        let algorithms = &self.sip.digest_algorithms;
+        check(
+            "sip.digest_algorithms",
+            !algorithms.is_empty()
+                && algorithms
+                    .iter()
+                    .all(|a| sip_proto::DigestAlgorithm::from_token(a).is_some())
+                && algorithms
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| !algorithms[..i].iter().any(|b| b.eq_ignore_ascii_case(a))),
+            &format!(
+                "{algorithms:?} must name \"MD5\" and/or \"SHA-256\", each once, most preferred first"
+            ),
         );
         for mac in &self.log.mac_filter {
             check(

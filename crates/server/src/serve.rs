@@ -33,6 +33,11 @@ pub fn phone_link_settings(config: &Config) -> PhoneLinkSettings {
     PhoneLinkSettings {
         phone_password: sip.phone_password.clone(),
         realm: sip.realm.clone(),
+        digest_algorithms: sip
+            .digest_algorithms
+            .iter()
+            .filter_map(|a| sip_proto::DigestAlgorithm::from_token(a))
+            .collect(),
         auto_commission: sip.auto_commission,
         expires: secs(sip.expires),
         keepalive: secs(sip.keepalive),

@@ -230,3 +230,89 @@ fn requests_the_registrar_does_not_serve_get_sip_errors_on_a_kept_connection() {
     );
     assert!(answer.starts_with("SIP/2.0 403"), "{answer}");
 }
+
+/// `hex(SHA-256(text))`, computed here independently of callboard's digest code.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// The value of `name="…"` in a challenge.
+fn quoted<'a>(challenge: &'a str, name: &str) -> &'a str {
+    challenge
+        .split(&format!("{name}=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} in {challenge}"))
+}
+
+#[test]
+fn sha256_is_offered_first_when_configured_and_a_phone_registers_with_it() {
+    let server = Server::start(&[("CALLBOARD_SIP__DIGEST_ALGORITHMS", "SHA-256,MD5")]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.sip_tcp)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mac = "000413000777";
+    let register = |cseq: u32, authorization: &str| {
+        format!(
+            "REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKsha{cseq}\r\n\
+             From: <sip:{mac}@127.0.0.1>;tag=1\r\nTo: <sip:{mac}@127.0.0.1>\r\n\
+             Call-ID: sha256@test\r\nCSeq: {cseq} REGISTER\r\n\
+             Contact: <sip:{mac}@127.0.0.1:5999;transport=tcp>\r\nExpires: 60\r\n\
+             User-Agent: snomD785/10.1.54.13\r\n{authorization}Content-Length: 0\r\n\r\n"
+        )
+    };
+    let read = |stream: &mut TcpStream| -> String {
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).unwrap();
+        String::from_utf8_lossy(&chunk[..n]).into_owned()
+    };
+    stream.write_all(register(1, "").as_bytes()).unwrap();
+    let answer = read(&mut stream);
+    assert!(answer.starts_with("SIP/2.0 401"), "{answer}");
+    let challenges: Vec<&str> = answer
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("www-authenticate:"))
+        .collect();
+    assert_eq!(challenges.len(), 2, "{answer}");
+    assert!(challenges[0].contains("algorithm=SHA-256"), "{answer}");
+    assert!(challenges[1].contains("algorithm=MD5"), "{answer}");
+
+    // RFC 7616 / RFC 8760 with qop=auth, answered to the SHA-256 challenge.
+    let (realm, nonce) = (
+        quoted(challenges[0], "realm"),
+        quoted(challenges[0], "nonce"),
+    );
+    let uri = "sip:127.0.0.1";
+    let ha1 = sha256_hex(&format!("{mac}:{realm}:{}", common::PASSWORD));
+    let ha2 = sha256_hex(&format!("REGISTER:{uri}"));
+    let (nc, cnonce) = ("00000001", "0a4f113b");
+    let response = sha256_hex(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
+    let authorization = format!(
+        "Authorization: Digest username=\"{mac}\", realm=\"{realm}\", nonce=\"{nonce}\", \
+         uri=\"{uri}\", response=\"{response}\", algorithm=SHA-256, qop=auth, nc={nc}, \
+         cnonce=\"{cnonce}\"\r\n"
+    );
+    stream
+        .write_all(register(2, &authorization).as_bytes())
+        .unwrap();
+    let answer = read(&mut stream);
+    assert!(answer.starts_with("SIP/2.0 200"), "{answer}");
+    server.wait_for_phone(mac, "known", |_| true);
+
+    // The default offers MD5 only.
+    let md5_only = Server::start(&[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", md5_only.sip_tcp)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(register(1, "").as_bytes()).unwrap();
+    let answer = read(&mut stream);
+    let challenges: Vec<&str> = answer
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("www-authenticate:"))
+        .collect();
+    assert_eq!(challenges.len(), 1, "{answer}");
+    assert!(challenges[0].contains("algorithm=MD5"), "{answer}");
+}
