@@ -415,6 +415,7 @@ pub fn requested_attributes(kind: ObjectKind, mode: Mode) -> Vec<&'static str> {
             "thumbnailPhoto",
             "jpegPhoto",
             "memberOf",
+            PROXY_ADDRESSES,
         ],
         ObjectKind::Group => vec![
             "sAMAccountName",
@@ -608,6 +609,7 @@ pub fn user_from_entry(entry: &Entry, mode: Mode) -> Result<DirUser, String> {
             .or_else(|| entry.bytes("jpegPhoto"))
             .map(<[u8]>::to_vec),
         member_of: nonblank(entry.texts("memberOf")),
+        proxy_addresses: nonblank(entry.texts(PROXY_ADDRESSES)),
         cti: cti_from_entry(entry, ObjectKind::User, mode),
     })
 }

@@ -128,6 +128,8 @@ pub struct DirUser {
     pub thumbnail: Option<Vec<u8>>,
     /// Group DNs from `memberOf` (AD, or OpenLDAP's memberof overlay); empty if the server has none.
     pub member_of: Vec<String>,
+    /// `proxyAddresses` (where SIP addresses are written back).
+    pub proxy_addresses: Vec<String>,
     /// The CTI settings.
     pub cti: CtiAttributes,
 }

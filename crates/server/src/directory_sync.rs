@@ -358,6 +358,12 @@ pub async fn synchronise(
                 continue;
             };
             let address = sip.strip_prefix("sip:").unwrap_or(sip);
+            // Only where the address is missing: no LDAP write (nor connection) otherwise.
+            if callboard_directory::mapping::proxy_address_to_add(&entry.proxy_addresses, address)
+                .is_none()
+            {
+                continue;
+            }
             match write_back(
                 &settings,
                 &entry.dn,

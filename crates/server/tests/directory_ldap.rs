@@ -124,6 +124,10 @@ fn a_schema_mode_directory_is_synchronised_with_rights_groups_computers_and_writ
         out.contains("synchronised 1 user(s) (0 new, 0 changed, 1 disabled)"),
         "{out}"
     );
+    assert!(
+        !out.contains("written back"),
+        "alice's address is there already: nothing written, nothing reported: {out}"
+    );
     let dave = json(&server, &["user", "show", "dave", "--format", "json"]);
     assert_eq!(dave["disabled"], true);
     let proxies = runtime
