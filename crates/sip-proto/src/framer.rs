@@ -59,6 +59,9 @@ pub enum FrameError {
         /// The configured limit.
         limit: usize,
     },
+    /// The start line names no SIP version: garbage, HTTP or another protocol.
+    #[error("not a SIP message (no SIP version in the start line)")]
+    NotSip,
     /// A message on a stream has no Content-Length (RFC 3261 §18.3).
     #[error("message without Content-Length on a stream transport")]
     MissingContentLength,
@@ -98,6 +101,19 @@ pub struct Framer {
 /// The Content-Length of a raw header section, read line by line without
 /// trusting the rest of the section (so that a malformed message can still
 /// be skipped).
+/// Whether the start line names a SIP version (`… SIP/2.0` or `SIP/2.0 …`, any version: the
+/// parser judges it), so that garbage and other protocols are told apart from a SIP message
+/// that merely lacks its Content-Length.
+fn check_start_line(head: &[u8]) -> Result<(), FrameError> {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let names_sip = line.windows(4).any(|w| w.eq_ignore_ascii_case(b"SIP/"));
+    if names_sip {
+        Ok(())
+    } else {
+        Err(FrameError::NotSip)
+    }
+}
+
 fn raw_content_length(head: &[u8]) -> Result<usize, FrameError> {
     let mut found: Option<usize> = None;
     for line in head.split(|&b| b == b'\n').skip(1) {
@@ -181,7 +197,9 @@ impl Framer {
             self.state = State::Head { scanned: buf.len() };
             return Ok(None);
         };
-        let body_len = raw_content_length(buf.get(..head_len).unwrap_or_default())
+        let head = buf.get(..head_len).unwrap_or_default();
+        let body_len = check_start_line(head)
+            .and_then(|()| raw_content_length(head))
             .inspect_err(|_| self.state = State::Head { scanned: 0 })?;
         if body_len > self.limits.max_body_bytes {
             self.state = State::Head { scanned: 0 };
@@ -222,6 +240,24 @@ impl Default for Framer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garbage_and_other_protocols_are_not_sip() {
+        for head in [
+            &b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+            b"\x16\x03\x01garbage\r\n\r\n",
+            b"REGISTER sip:x\r\nContent-Length: 0\r\n\r\n",
+        ] {
+            assert_eq!(check_start_line(head), Err(FrameError::NotSip), "{head:?}");
+        }
+        for head in [
+            &b"REGISTER sip:x SIP/2.0\r\n\r\n"[..],
+            b"SIP/2.0 200 OK\r\n\r\n",
+            b"INVITE sip:x sip/7.0\r\n\r\n",
+        ] {
+            assert_eq!(check_start_line(head), Ok(()), "{head:?}");
+        }
+    }
 
     #[test]
     fn raw_content_length_reading() {

@@ -253,17 +253,22 @@ fn garbage_produces_an_error_not_a_hang() {
         matches!(err, Some(FrameError::HeadersTooLarge { .. })),
         "{err:?}"
     );
-    // text garbage with a blank line has no Content-Length
-    let (_, err, _) = feed(
-        &mut Framer::default(),
-        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        3,
-    );
-    assert_eq!(err, Some(FrameError::MissingContentLength));
-    // garbage with a Content-Length is framed and reported as a parse error
+    // another protocol, or text garbage with a blank line, with or without a Content-Length:
+    // not SIP, and the connection must close
+    for other in [
+        &b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        b"\x16\x03\x01 junk\r\nl: 2\r\n\r\nzz",
+    ] {
+        let (frames, err, _) = feed(&mut Framer::default(), other, 3);
+        assert!(frames.is_empty());
+        assert_eq!(err, Some(FrameError::NotSip));
+        assert!(FrameError::NotSip.is_fatal());
+    }
+    // a SIP start line that does not parse, with a Content-Length, is framed and reported as
+    // a parse error (the connection may go on)
     let (_, err, rest) = feed(
         &mut Framer::default(),
-        b"\x16\x03\x01 junk\r\nl: 2\r\n\r\nzz",
+        b"REGISTER SIP/2.0\r\nl: 2\r\n\r\nzz",
         3,
     );
     assert!(matches!(err, Some(FrameError::Parse(_))), "{err:?}");
