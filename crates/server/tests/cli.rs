@@ -181,3 +181,34 @@ fn a_database_host_that_never_answers_is_named_as_such() {
     assert!(err.contains("did not answer within 10 s"), "{err}");
     assert!(!err.contains("secretpw"), "{err}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // Enough users that `user list` writes well past a pipe's buffer.
+    let mut csv = String::from("login,first_name,last_name\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("user{i:05},First{i},Last{i}\n"));
+    }
+    std::fs::write(dir.path().join("users.csv"), csv).unwrap();
+    let out = callboard(&["import", "users.csv"], &[], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .args(["user", "list"])
+        .current_dir(dir.path())
+        .env_remove("CALLBOARD_CONFIG")
+        .env_remove("CALLBOARD_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is closed here, like `callboard user list | head -1`.
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}
