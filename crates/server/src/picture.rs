@@ -31,7 +31,15 @@ pub fn scale_picture(bytes: &[u8]) -> Result<Vec<u8>, PictureError> {
     if bytes.len() > MAX_PICTURE_BYTES {
         return Err(PictureError::TooLarge(bytes.len()));
     }
-    let unreadable = |e: &dyn std::fmt::Display| PictureError::Unreadable(e.to_string());
+    // The decoders' messages may span lines; a sync warning is one line.
+    let unreadable = |e: &dyn std::fmt::Display| {
+        PictureError::Unreadable(
+            e.to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| unreadable(&e))?;
