@@ -583,6 +583,25 @@ fn a_csv_import_is_all_or_nothing_with_errors_per_row() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("`shoe_size`"));
 }
 
+/// Adds group `group` with `member`, giving its members monitor access with incoming numbers
+/// (`LINEACCESS_NUMBERSIN`) on `line`.
+fn grant_group_line(server: &Server, group: &str, member: &str, line: &str) {
+    cli_ok(
+        server,
+        &[
+            "group",
+            "add",
+            group,
+            "--members",
+            member,
+            "--line",
+            line,
+            "--line-access",
+            "0x800",
+        ],
+    );
+}
+
 #[test]
 fn a_right_granted_while_the_server_runs_holds_at_the_next_login() {
     let server = demo_server(&[]);
@@ -607,20 +626,7 @@ fn a_right_granted_while_the_server_runs_holds_at_the_next_login() {
 
     // A group line with monitor (numbers in) access, given right now: the cached rights model
     // must not hide it from the next login.
-    cli_ok(
-        &server,
-        &[
-            "group",
-            "add",
-            "heart-of-gold",
-            "--members",
-            "zaphod",
-            "--line",
-            "205",
-            "--line-access",
-            "0x800",
-        ],
-    );
+    grant_group_line(&server, "heart-of-gold", "zaphod", "205");
     let mut after = login(&server, "zaphod", "pw-zaphod", None);
     after.monitor("205");
 
@@ -648,20 +654,7 @@ fn rights_changed_by_an_administrator_reach_logged_in_sessions_live() {
             "pw-zaphod",
         ],
     );
-    cli_ok(
-        &server,
-        &[
-            "group",
-            "add",
-            "heart-of-gold",
-            "--members",
-            "zaphod",
-            "--line",
-            "205",
-            "--line-access",
-            "0x800",
-        ],
-    );
+    grant_group_line(&server, "heart-of-gold", "zaphod", "205");
     let mut zaphod = login(&server, "zaphod", "pw-zaphod", None);
     let own = zaphod.monitor("201");
     let watched = zaphod.monitor("205");
@@ -687,20 +680,7 @@ fn rights_changed_by_an_administrator_reach_logged_in_sessions_live() {
     assert_eq!(event.cross_ref(), own);
 
     // A right granted now holds at once too.
-    cli_ok(
-        &server,
-        &[
-            "group",
-            "add",
-            "vogons",
-            "--members",
-            "zaphod",
-            "--line",
-            "206",
-            "--line-access",
-            "0x800",
-        ],
-    );
+    grant_group_line(&server, "vogons", "zaphod", "206");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let response = zaphod.request(&csta(

@@ -113,6 +113,16 @@ async fn next(attachment: &mut SessionAttachment) -> (String, u64, String) {
     )
 }
 
+/// The client of `attachment` goes away: its connection is dropped and the session detached.
+/// Returns the session ID and the attachment's generation.
+async fn go_away(hub: &Hub, attachment: SessionAttachment) -> (String, u64) {
+    let id = attachment.session_id.clone();
+    let generation = attachment.generation;
+    drop(attachment);
+    hub.detach_session(&id, generation).await;
+    (id, generation)
+}
+
 fn assert_quiet(attachment: &mut SessionAttachment) {
     assert!(
         attachment.events.try_recv().is_err(),
@@ -245,10 +255,7 @@ async fn a_resumed_session_gets_exactly_the_events_it_missed_until_the_window_cl
     hub.monitor_start(&session.session_id, "201").await.unwrap();
     line_event(&hub, delivered("1")).await;
     let (_, last_seen, _) = next(&mut session).await;
-    let id = session.session_id.clone();
-    let generation = session.generation;
-    drop(session);
-    hub.detach_session(&id, generation).await;
+    let (id, generation) = go_away(&hub, session).await;
 
     line_event(&hub, established("1")).await;
     line_event(&hub, delivered("2")).await;
@@ -303,10 +310,7 @@ async fn a_resume_replays_everything_missed_even_after_others_joined_the_monitor
         .await;
     let (name, last_seen, _) = next(&mut alice).await;
     assert_eq!(name, "BackInServiceEvent");
-    let id = alice.session_id.clone();
-    let generation = alice.generation;
-    drop(alice);
-    hub.detach_session(&id, generation).await;
+    let (id, _) = go_away(&hub, alice).await;
 
     // Others join the running monitor (each hears its own BackInService) while events happen.
     let mut joiners = Vec::new();
@@ -361,10 +365,7 @@ async fn a_resume_counts_only_what_happened_since_the_session_opened() {
         .await
         .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
-    let id = session.session_id.clone();
-    let generation = session.generation;
-    drop(session);
-    hub.detach_session(&id, generation).await;
+    let (id, _) = go_away(&hub, session).await;
     line_event(&hub, delivered("missed")).await;
     let stats = hub.stats().await;
 
@@ -390,10 +391,7 @@ async fn missing_more_than_the_retention_count_means_snapshot() {
         .await
         .unwrap();
     hub.monitor_start(&session.session_id, "201").await.unwrap();
-    let id = session.session_id.clone();
-    let generation = session.generation;
-    drop(session);
-    hub.detach_session(&id, generation).await;
+    let (id, _) = go_away(&hub, session).await;
     for i in 0..101 {
         line_event(&hub, delivered(&i.to_string())).await;
     }
@@ -934,10 +932,7 @@ async fn new_rights_apply_to_a_running_session_and_end_a_detached_one() {
     );
 
     // Away when its monitors would change: the session ends and a resume must start over.
-    let id = session.session_id.clone();
-    let generation = session.generation;
-    drop(session);
-    hub.detach_session(&id, generation).await;
+    let (id, _) = go_away(&hub, session).await;
     hub.update_access(&id, rights_of("watcher", |_| {})).await;
     assert!(hub.directory_sessions().await.is_empty());
     assert_eq!(

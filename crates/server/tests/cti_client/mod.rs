@@ -87,6 +87,21 @@ pub struct CtiClient {
 }
 
 impl CtiClient {
+    /// A connection to `127.0.0.1:port`, not logged in yet.
+    fn connect(port: u16) -> CtiClient {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        CtiClient {
+            stream,
+            decoder: FrameDecoder::new(),
+            pending: Vec::new(),
+            events: VecDeque::new(),
+            next_invoke: 1,
+            session_id: String::new(),
+            last_seq: 0,
+        }
+    }
+
     /// Connects to `127.0.0.1:port` and logs in as `user` (optionally from `computer`);
     /// returns the client when the login was accepted, and the server's answer either way.
     pub fn try_login(
@@ -95,17 +110,7 @@ impl CtiClient {
         password: &str,
         computer: Option<&str>,
     ) -> (Option<CtiClient>, Frame) {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_nodelay(true).unwrap();
-        let mut client = CtiClient {
-            stream,
-            decoder: FrameDecoder::new(),
-            pending: Vec::new(),
-            events: VecDeque::new(),
-            next_invoke: 1,
-            session_id: String::new(),
-            last_seq: 0,
-        };
+        let mut client = CtiClient::connect(port);
         let computer = computer
             .map(|c| format!("<computerName>{c}</computerName>"))
             .unwrap_or_default();
@@ -124,17 +129,7 @@ impl CtiClient {
 
     /// Connects to `127.0.0.1:port` and logs in with the test account.
     pub fn login(port: u16) -> CtiClient {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_nodelay(true).unwrap();
-        let mut client = CtiClient {
-            stream,
-            decoder: FrameDecoder::new(),
-            pending: Vec::new(),
-            events: VecDeque::new(),
-            next_invoke: 1,
-            session_id: String::new(),
-            last_seq: 0,
-        };
+        let mut client = CtiClient::connect(port);
         let (user, password) = CLIENT;
         let login = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><StartApplicationSession xmlns="{SESSION_NS}"><applicationInfo><applicationID>call-control-e2e</applicationID><applicationSpecificInfo><SessionLoginInfo><userName>{user}</userName><password>{password}</password></SessionLoginInfo></applicationSpecificInfo></applicationInfo><requestedProtocolVersions><protocolVersion>{ED5}</protocolVersion></requestedProtocolVersions><requestedSessionDuration>300</requestedSessionDuration></StartApplicationSession>"#
